@@ -1,0 +1,270 @@
+/*
+ * p2pcdn: the whole public C ABI.
+ *
+ * This header is the contract. Anything not declared here is private and may change without
+ * notice. Within one ABI major (P2PCDN_ABI_VERSION, the library's SOVERSION):
+ *   - error code values never change and are never reused;
+ *   - options structs only grow at the end, and their version field says how far;
+ *   - functions are only added, never changed or removed.
+ *
+ * Conventions (docs/api.md has the long form):
+ *   - Every fallible call returns int: P2PCDN_OK (0), a negative P2PCDN_E* code, or, where a
+ *     function says so, a non-negative answer (predicates return 1 or 0).
+ *     p2pcdn_last_error() gives a one-line detail of the last failure on the calling thread.
+ *   - Objects made by p2pcdn_<obj>_new*() belong to the caller and are released with
+ *     p2pcdn_<obj>_free(), which accepts NULL. A NULL, freed or foreign handle passed to any
+ *     other call gives P2PCDN_EINVAL.
+ *   - Variable-size output goes into a caller buffer: f(..., buf, cap, &size). *size always
+ *     receives the full size of the output (text: including the terminating NUL). With buf NULL
+ *     nothing is written and P2PCDN_OK is returned; with cap too small, P2PCDN_EBUFS.
+ *   - Inputs (strings, buffers, options) are copied or consumed before the call returns.
+ *   - A failed call changes no state.
+ *   - Value objects (bitmap, content) are not locked: use one from one thread at a time, or
+ *     only read it from many.
+ */
+#ifndef P2PCDN_H
+#define P2PCDN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "p2pcdn/p2pcdn_version.h"
+
+#if defined(P2PCDN_STATIC)
+#define P2PCDN_API
+#elif defined(_WIN32)
+#if defined(P2PCDN_BUILDING)
+#define P2PCDN_API __declspec(dllexport)
+#else
+#define P2PCDN_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define P2PCDN_API __attribute__((visibility("default")))
+#else
+#define P2PCDN_API
+#endif
+
+#if defined(_WIN32)
+#define P2PCDN_CALLBACK __cdecl
+#else
+#define P2PCDN_CALLBACK
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Errors. The values are permanent (added in 0.1.0 unless marked otherwise).
+ */
+typedef enum p2pcdn_error_code {
+    P2PCDN_OK = 0,
+    P2PCDN_ERROR = -1,      /* internal error with no better code */
+    P2PCDN_EINVAL = -2,     /* invalid argument, handle or options version */
+    P2PCDN_ENOMEM = -3,     /* out of memory */
+    P2PCDN_EBUFS = -4,      /* output buffer too small; the size argument says how much is needed */
+    P2PCDN_ERANGE = -5,     /* index or size outside the object's bounds or the documented maximum */
+    P2PCDN_EPARSE = -6,     /* malformed input: bad encoding, wrong length, set spare bits, ... */
+    P2PCDN_ENOTFOUND = -7,  /* nothing matched (a search, a lookup) */
+    P2PCDN_EEXISTS = -8,    /* already there */
+    P2PCDN_EIO = -9,        /* file system error */
+    P2PCDN_EHASH = -10,     /* data does not match its hash */
+    P2PCDN_ESTATE = -11,    /* the object is not in a state that allows this call */
+    P2PCDN_EUSER = -12,     /* a callback asked to stop */
+    P2PCDN_ENETWORK = -13,  /* connection failed or broke */
+    P2PCDN_ETIMEOUT = -14,  /* an operation ran out of time */
+    P2PCDN_ETLS = -15,      /* TLS handshake or certificate verification failed */
+    P2PCDN_EHTTP = -16,     /* a server answered with an HTTP status that means failure */
+    P2PCDN_EPROTO = -17,    /* a peer or server broke its protocol */
+    P2PCDN_ELIMIT = -18,    /* a configured limit was reached */
+    P2PCDN_ECANCELLED = -19 /* the operation was cancelled */
+} p2pcdn_error_code;
+
+/* Static English text for an error code ("unknown error code" for values not listed above). */
+P2PCDN_API const char *p2pcdn_strerror(int code);
+
+/* One-line detail of the last failed call on this thread; "" when none. The string is owned by
+ * the library and valid until the next p2pcdn_ call on this thread. Successful calls leave it
+ * as it is. */
+P2PCDN_API const char *p2pcdn_last_error(void);
+
+/* Forgets the last error of this thread. */
+P2PCDN_API void p2pcdn_error_clear(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Versions and global state.
+ */
+
+/* P2PCDN_VERSION_NUM of the library actually loaded: (major << 16) | (minor << 8) | patch. */
+P2PCDN_API unsigned int p2pcdn_version(void);
+/* "major.minor.patch" of the library actually loaded. */
+P2PCDN_API const char *p2pcdn_version_string(void);
+/* The ABI major (SOVERSION) of the library actually loaded; compare with P2PCDN_ABI_VERSION. */
+P2PCDN_API unsigned int p2pcdn_abi_version(void);
+
+/* Reference-counted global setup of libcurl and OpenSSL. Returns the new count (> 0) or an
+ * error. Network objects need it; value objects (bitmap, content) do not. Thread-safe. */
+P2PCDN_API int p2pcdn_global_init(void);
+/* Drops one reference; the last one releases libcurl's global state. Returns the remaining
+ * count (>= 0), or P2PCDN_ESTATE when called more often than p2pcdn_global_init. */
+P2PCDN_API int p2pcdn_global_cleanup(void);
+
+/* Releases memory the library allocated for the caller. NULL is fine. */
+P2PCDN_API void p2pcdn_free(void *ptr);
+
+/* ---------------------------------------------------------------------------------------------
+ * Bitmap: which pieces a peer holds. Piece i is bit 0x80 >> (i % 8) of byte i / 8 in the
+ * BitTorrent (BEP 3) wire form; hex and base64 encode those same bytes.
+ */
+typedef struct p2pcdn_bitmap p2pcdn_bitmap;
+
+/* The largest bit count a bitmap may have (2^26 pieces, an 8 MiB bitmap). */
+#define P2PCDN_BITMAP_MAX_BITS ((size_t)1 << 26)
+
+/* Decoder flags: strict rejects set spare bits after the last piece, lenient clears them. */
+#define P2PCDN_BITMAP_STRICT 0u
+#define P2PCDN_BITMAP_LENIENT 1u
+
+P2PCDN_API int p2pcdn_bitmap_new(p2pcdn_bitmap **out, size_t nbits);
+P2PCDN_API int p2pcdn_bitmap_copy(p2pcdn_bitmap **out, const p2pcdn_bitmap *src);
+P2PCDN_API void p2pcdn_bitmap_free(p2pcdn_bitmap *bitmap);
+
+P2PCDN_API int p2pcdn_bitmap_size(const p2pcdn_bitmap *bitmap, size_t *out);
+/* 1 if bit i is set, 0 if not. */
+P2PCDN_API int p2pcdn_bitmap_test(const p2pcdn_bitmap *bitmap, size_t i);
+P2PCDN_API int p2pcdn_bitmap_set(p2pcdn_bitmap *bitmap, size_t i);
+P2PCDN_API int p2pcdn_bitmap_clear(p2pcdn_bitmap *bitmap, size_t i);
+/* Sets (value != 0) or clears bits [begin, end). */
+P2PCDN_API int p2pcdn_bitmap_set_range(p2pcdn_bitmap *bitmap, size_t begin, size_t end, int value);
+/* Sets (value != 0) or clears every bit. */
+P2PCDN_API int p2pcdn_bitmap_fill(p2pcdn_bitmap *bitmap, int value);
+
+P2PCDN_API int p2pcdn_bitmap_count(const p2pcdn_bitmap *bitmap, size_t *out);
+/* 1 if every bit is set (true for an empty bitmap), else 0. */
+P2PCDN_API int p2pcdn_bitmap_is_all(const p2pcdn_bitmap *bitmap);
+/* 1 if no bit is set, else 0. */
+P2PCDN_API int p2pcdn_bitmap_is_none(const p2pcdn_bitmap *bitmap);
+/* The first set (or clear) bit at or after `from`; P2PCDN_ENOTFOUND when there is none. */
+P2PCDN_API int p2pcdn_bitmap_find_next_set(const p2pcdn_bitmap *bitmap, size_t from, size_t *out);
+P2PCDN_API int p2pcdn_bitmap_find_next_clear(const p2pcdn_bitmap *bitmap, size_t from, size_t *out);
+
+/* In place: dst = dst OP src. Both must have the same size (else P2PCDN_EINVAL). */
+P2PCDN_API int p2pcdn_bitmap_and(p2pcdn_bitmap *dst, const p2pcdn_bitmap *src);
+P2PCDN_API int p2pcdn_bitmap_or(p2pcdn_bitmap *dst, const p2pcdn_bitmap *src);
+P2PCDN_API int p2pcdn_bitmap_andnot(p2pcdn_bitmap *dst, const p2pcdn_bitmap *src);
+P2PCDN_API int p2pcdn_bitmap_xor(p2pcdn_bitmap *dst, const p2pcdn_bitmap *src);
+/* popcount(a & b) and popcount(a & ~b), without allocating. Same sizes required. */
+P2PCDN_API int p2pcdn_bitmap_count_and(const p2pcdn_bitmap *a, const p2pcdn_bitmap *b, size_t *out);
+P2PCDN_API int p2pcdn_bitmap_count_andnot(const p2pcdn_bitmap *a, const p2pcdn_bitmap *b,
+                                          size_t *out);
+/* 1 if same size and same bits, else 0. */
+P2PCDN_API int p2pcdn_bitmap_equal(const p2pcdn_bitmap *a, const p2pcdn_bitmap *b);
+
+/* BEP 3 bitfield bytes: exactly ceil(nbits / 8) of them. */
+P2PCDN_API int p2pcdn_bitmap_from_wire(p2pcdn_bitmap **out, size_t nbits, const void *data,
+                                       size_t len, unsigned int flags);
+P2PCDN_API int p2pcdn_bitmap_to_wire(const p2pcdn_bitmap *bitmap, void *buf, size_t cap,
+                                     size_t *size);
+/* Lowercase hex of the wire bytes (decoding accepts either case). */
+P2PCDN_API int p2pcdn_bitmap_from_hex(p2pcdn_bitmap **out, size_t nbits, const char *text,
+                                      size_t len, unsigned int flags);
+P2PCDN_API int p2pcdn_bitmap_to_hex(const p2pcdn_bitmap *bitmap, char *buf, size_t cap,
+                                    size_t *size);
+/* RFC 4648 base64 (standard alphabet, with padding) of the wire bytes. */
+P2PCDN_API int p2pcdn_bitmap_from_base64(p2pcdn_bitmap **out, size_t nbits, const char *text,
+                                         size_t len, unsigned int flags);
+P2PCDN_API int p2pcdn_bitmap_to_base64(const p2pcdn_bitmap *bitmap, char *buf, size_t cap,
+                                       size_t *size);
+/* Piece ranges such as "0-99,150,200-299": decimal, inclusive, comma-separated, no spaces.
+ * Decoding accepts ranges in any order and overlapping; encoding writes them merged and
+ * ascending. The empty string is the empty set. */
+P2PCDN_API int p2pcdn_bitmap_from_ranges(p2pcdn_bitmap **out, size_t nbits, const char *text,
+                                         size_t len);
+P2PCDN_API int p2pcdn_bitmap_to_ranges(const p2pcdn_bitmap *bitmap, char *buf, size_t cap,
+                                       size_t *size);
+
+/* ---------------------------------------------------------------------------------------------
+ * Content layout and piece hashes.
+ */
+typedef struct p2pcdn_content p2pcdn_content;
+
+typedef enum p2pcdn_hash_algo {
+    P2PCDN_HASH_NONE = 0,   /* no piece hashes known yet */
+    P2PCDN_HASH_SHA1 = 1,   /* BitTorrent v1: 20-byte SHA-1 per piece */
+    P2PCDN_HASH_SHA256 = 2  /* 32-byte SHA-256 per piece */
+} p2pcdn_hash_algo;
+
+/* Content ids are 1 to P2PCDN_CONTENT_ID_MAX characters from RFC 3986's unreserved set
+ * (A-Z a-z 0-9 - . _ ~), so they are safe in URLs and file names. */
+#define P2PCDN_CONTENT_ID_MAX 128
+/* Piece lengths are 1 byte to P2PCDN_PIECE_LENGTH_MAX; the piece count may not exceed
+ * P2PCDN_BITMAP_MAX_BITS. */
+#define P2PCDN_PIECE_LENGTH_MAX ((uint32_t)1 << 30)
+
+/* Hash list formats for import and export. */
+#define P2PCDN_HASHES_RAW 0u /* digests concatenated, as a torrent's `pieces` string */
+#define P2PCDN_HASHES_HEX 1u /* the same bytes as lowercase hex */
+
+/* Called after each hashed piece on the calling thread; return non-zero to stop (the call then
+ * fails with P2PCDN_EUSER and changes nothing). */
+typedef int(P2PCDN_CALLBACK *p2pcdn_progress_cb)(uint64_t done_bytes, uint64_t total_bytes,
+                                                 void *payload);
+
+typedef struct p2pcdn_hash_options {
+    unsigned int version;        /* P2PCDN_HASH_OPTIONS_VERSION */
+    int algo;                    /* p2pcdn_hash_algo; 0 means SHA-1 */
+    size_t read_size;            /* file read size in bytes; 0 means 1 MiB; at most 64 MiB */
+    p2pcdn_progress_cb progress; /* optional */
+    void *payload;               /* handed to progress */
+} p2pcdn_hash_options;
+
+#define P2PCDN_HASH_OPTIONS_VERSION 1
+#define P2PCDN_HASH_OPTIONS_INIT {P2PCDN_HASH_OPTIONS_VERSION, 0, 0, NULL, NULL}
+P2PCDN_API int p2pcdn_hash_options_init(p2pcdn_hash_options *opts, unsigned int version);
+
+P2PCDN_API int p2pcdn_content_new(p2pcdn_content **out, const char *content_id,
+                                  uint64_t total_length, uint32_t piece_length);
+/* A layout for the file at `path` (its current size) with its piece hashes. opts may be NULL. */
+P2PCDN_API int p2pcdn_content_new_from_file(p2pcdn_content **out, const char *content_id,
+                                            const char *path, uint32_t piece_length,
+                                            const p2pcdn_hash_options *opts);
+P2PCDN_API int p2pcdn_content_copy(p2pcdn_content **out, const p2pcdn_content *src);
+P2PCDN_API void p2pcdn_content_free(p2pcdn_content *content);
+
+/* Borrowed; valid while the content lives. NULL for an invalid handle. */
+P2PCDN_API const char *p2pcdn_content_id(const p2pcdn_content *content);
+P2PCDN_API int p2pcdn_content_total_length(const p2pcdn_content *content, uint64_t *out);
+P2PCDN_API int p2pcdn_content_piece_length(const p2pcdn_content *content, uint32_t *out);
+P2PCDN_API int p2pcdn_content_piece_count(const p2pcdn_content *content, size_t *out);
+/* Byte range of piece i: [*offset, *offset + *length). The last piece may be shorter. */
+P2PCDN_API int p2pcdn_content_piece_range(const p2pcdn_content *content, size_t i,
+                                          uint64_t *offset, uint32_t *length);
+
+/* Computes every piece hash from a file (streamed; its size must equal the total length) or a
+ * buffer (its length must equal the total length), replacing any hashes held. opts may be
+ * NULL. */
+P2PCDN_API int p2pcdn_content_hash_file(p2pcdn_content *content, const char *path,
+                                        const p2pcdn_hash_options *opts);
+P2PCDN_API int p2pcdn_content_hash_buffer(p2pcdn_content *content, const void *data, size_t len,
+                                          const p2pcdn_hash_options *opts);
+/* The p2pcdn_hash_algo of the hashes held (P2PCDN_HASH_NONE when none). */
+P2PCDN_API int p2pcdn_content_hash_algo(const p2pcdn_content *content);
+/* P2PCDN_OK when `data` is exactly piece i; P2PCDN_EHASH when it is not (wrong bytes or wrong
+ * length); P2PCDN_ESTATE when no hashes are known. */
+P2PCDN_API int p2pcdn_content_verify_piece(const p2pcdn_content *content, size_t i,
+                                           const void *data, size_t len);
+/* The digest of piece i (20 or 32 bytes). */
+P2PCDN_API int p2pcdn_content_piece_hash(const p2pcdn_content *content, size_t i, void *buf,
+                                         size_t cap, size_t *size);
+/* All digests in piece order, raw or hex (P2PCDN_HASHES_*). */
+P2PCDN_API int p2pcdn_content_hashes_export(const p2pcdn_content *content, unsigned int format,
+                                            void *buf, size_t cap, size_t *size);
+/* Replaces the hashes with a list for exactly piece_count pieces; all or nothing. */
+P2PCDN_API int p2pcdn_content_hashes_import(p2pcdn_content *content, int algo,
+                                            unsigned int format, const void *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* P2PCDN_H */

@@ -1,0 +1,14 @@
+/* Compiled as C99 with -pedantic -Werror: the header must need nothing else. */
+#include <p2pcdn/p2pcdn.h>
+
+#include <stdio.h>
+
+int main(void) {
+    p2pcdn_hash_options opts = P2PCDN_HASH_OPTIONS_INIT;
+    if (p2pcdn_version() != P2PCDN_VERSION_NUM || p2pcdn_abi_version() != P2PCDN_ABI_VERSION) {
+        fprintf(stderr, "header %s does not match library %s\n", P2PCDN_VERSION_STRING,
+                p2pcdn_version_string());
+        return 1;
+    }
+    return opts.version == P2PCDN_HASH_OPTIONS_VERSION ? 0 : 1;
+}
