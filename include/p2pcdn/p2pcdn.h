@@ -119,7 +119,7 @@ P2PCDN_API void p2pcdn_free(void *ptr);
 typedef struct p2pcdn_bitmap p2pcdn_bitmap;
 
 /* The largest bit count a bitmap may have (2^26 pieces, an 8 MiB bitmap). */
-#define P2PCDN_BITMAP_MAX_BITS ((size_t)1 << 26)
+#define P2PCDN_BITMAP_MAX_BITS 67108864u
 
 /* Decoder flags: strict rejects set spare bits after the last piece, lenient clears them. */
 #define P2PCDN_BITMAP_STRICT 0u
@@ -199,7 +199,7 @@ typedef enum p2pcdn_hash_algo {
 #define P2PCDN_CONTENT_ID_MAX 128
 /* Piece lengths are 1 byte to P2PCDN_PIECE_LENGTH_MAX; the piece count may not exceed
  * P2PCDN_BITMAP_MAX_BITS. */
-#define P2PCDN_PIECE_LENGTH_MAX ((uint32_t)1 << 30)
+#define P2PCDN_PIECE_LENGTH_MAX 1073741824u
 
 /* Hash list formats for import and export. */
 #define P2PCDN_HASHES_RAW 0u /* digests concatenated, as a torrent's `pieces` string */
