@@ -31,7 +31,7 @@ void content_layout::validate_id(std::string_view id) {
         }
         const auto byte = static_cast<unsigned char>(c);
         // Control and non-ASCII bytes would make the message itself unreadable or invalid UTF-8.
-        if (byte > 0x20 && byte < 0x7f) {
+        if (byte >= 0x20 && byte < 0x7f) {
             fail(errc::invalid, "content id has character '{}' at offset {}; allowed: {}", c, i,
                  "A-Z a-z 0-9 - . _ ~");
         }
