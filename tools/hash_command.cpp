@@ -1,7 +1,6 @@
 // p2pcdn hash: the content layout and piece hashes of a file, as text or JSON.
-#include "commands.hpp"
-
 #include <p2pcdn/p2pcdn.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -9,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include <unistd.h>
+#include "commands.hpp"
 
 namespace p2pcdn_cli {
 namespace {
@@ -39,7 +38,8 @@ bool parse(int argc, char** argv, hash_args& args) {
         if (std::strcmp(arg, "--piece-length") == 0 && has_value) {
             char* end = nullptr;
             args.piece_length = std::strtoul(argv[++i], &end, 10);
-            if (*end != '\0' || args.piece_length == 0) {
+            if (*end != '\0' || args.piece_length == 0 ||
+                args.piece_length > P2PCDN_PIECE_LENGTH_MAX) {
                 std::fprintf(stderr, "p2pcdn hash: bad piece length '%s'\n", argv[i]);
                 return false;
             }
@@ -105,10 +105,11 @@ void print(const hash_args& args, p2pcdn_content* content) {
 
     if (args.json) {
         // The id is from RFC 3986's unreserved set, so it needs no JSON escaping.
-        std::printf("{\"v\":1,\"content\":\"%s\",\"length\":%llu,\"piece_length\":%lu,"
-                    "\"pieces\":%zu,\"algo\":\"%s\",\"hashes\":[",
-                    p2pcdn_content_id(content), static_cast<unsigned long long>(total),
-                    static_cast<unsigned long>(piece_length), pieces, algo);
+        std::printf(
+            "{\"v\":1,\"content\":\"%s\",\"length\":%llu,\"piece_length\":%lu,"
+            "\"pieces\":%zu,\"algo\":\"%s\",\"hashes\":[",
+            p2pcdn_content_id(content), static_cast<unsigned long long>(total),
+            static_cast<unsigned long>(piece_length), pieces, algo);
         for (std::size_t i = 0; i < pieces; ++i) {
             std::printf("%s\"%s\"", i ? "," : "", hex(raw, i * digest, digest).c_str());
         }
