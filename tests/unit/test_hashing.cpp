@@ -13,6 +13,7 @@
 #include <fstream>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 using p2pcdn::content_layout;
@@ -272,6 +273,34 @@ TEST_CASE("buffer hashes equal one-shot digests of each piece") {
                   one_shot(c.md, data.data() + range.offset, range.length));
         }
     }
+}
+
+TEST_CASE("concurrent hashing") {
+    const auto data = pattern(64 * 1024 + 3);
+    const content_layout layout("t", data.size(), 4096);
+    hash_settings sha1;
+    hash_settings sha256;
+    sha256.algo = hash_algo::sha256;
+    const piece_hashes expected1 = p2pcdn::hash_buffer(layout, data.data(), data.size(), sha1);
+    const piece_hashes expected256 = p2pcdn::hash_buffer(layout, data.data(), data.size(), sha256);
+    std::atomic<int> mismatches{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < 20; ++round) {
+                const hash_settings& settings = (t + round) % 2 == 0 ? sha1 : sha256;
+                const piece_hashes& expected = (t + round) % 2 == 0 ? expected1 : expected256;
+                if (!same(p2pcdn::hash_buffer(layout, data.data(), data.size(), settings),
+                          expected)) {
+                    ++mismatches;
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    CHECK(mismatches == 0);
 }
 
 TEST_CASE("buffer of the wrong length") {
