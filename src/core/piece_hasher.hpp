@@ -17,7 +17,7 @@ using hash_progress = std::function<bool(std::uint64_t, std::uint64_t)>;
 
 struct hash_settings {
     hash_algo algo = hash_algo::sha1;
-    std::size_t read_size = std::size_t{1} << 20;  // file reads; at most max_read_size
+    std::size_t read_size = std::size_t{1} << 20;  // file reads: 1 to max_read_size bytes
     hash_progress progress;
     static constexpr std::size_t max_read_size = std::size_t{64} << 20;
 };
@@ -32,7 +32,9 @@ piece_hashes hash_file(const content_layout& layout, const std::string& path,
 // The size of a regular file; errc::io otherwise.
 std::uint64_t file_size(const std::string& path);
 
-// True when data is exactly piece i of the layout with the digest held in hashes.
+// True when data is exactly piece i of the layout with the digest held in hashes (false for
+// NULL data or a wrong length). Throws errc::invalid when hashes is empty or was made for another
+// piece count, errc::range when i is past the last piece.
 bool verify_piece(const content_layout& layout, const piece_hashes& hashes, std::size_t i,
                   const std::uint8_t* data, std::size_t len);
 

@@ -31,7 +31,9 @@ public:
     const std::vector<std::uint8_t>& raw() const noexcept { return bytes_; }
     std::string hex() const;
 
-    // Throw errc::parse unless the input holds exactly piece_count digests of `algo`.
+    // Throw errc::parse unless the input holds exactly piece_count digests of `algo`;
+    // errc::invalid for an unsupported algo or NULL data with a length, errc::range for a piece
+    // count above bitmap::max_bits. Lengths are checked before anything is allocated.
     static piece_hashes from_raw(hash_algo algo, std::size_t piece_count, const std::uint8_t* data,
                                  std::size_t len);
     static piece_hashes from_hex(hash_algo algo, std::size_t piece_count, std::string_view text);
