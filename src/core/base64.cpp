@@ -1,9 +1,9 @@
 #include "core/base64.hpp"
 
-#include "core/error.hpp"
-
 #include <array>
 #include <limits>
+
+#include "core/error.hpp"
 
 namespace p2pcdn::base64 {
 namespace {
@@ -25,7 +25,9 @@ constexpr std::array<std::uint8_t, 256> values = make_values();
 // message printable whatever byte the input held.
 [[noreturn]] void bad_character(std::string_view text, std::size_t offset) {
     const auto c = static_cast<unsigned char>(text[offset]);
-    if (c == '=') fail(errc::parse, "misplaced base64 padding at offset {}", offset);
+    if (c == '=') {
+        fail(errc::parse, "misplaced base64 padding at offset {}", offset);
+    }
     if (c >= 0x20 && c < 0x7f) {
         fail(errc::parse, "invalid base64 character '{}' at offset {}", static_cast<char>(c),
              offset);
@@ -59,21 +61,31 @@ std::string encode(const std::uint8_t* data, std::size_t len) {
     if (rest > 0) {
         // The string was filled with '=', so only the data characters are written here.
         std::uint32_t v = std::uint32_t{data[i]} << 16;
-        if (rest == 2) v |= std::uint32_t{data[i + 1]} << 8;
+        if (rest == 2) {
+            v |= std::uint32_t{data[i + 1]} << 8;
+        }
         *out++ = alphabet[v >> 18];
         *out++ = alphabet[v >> 12 & 0x3f];
-        if (rest == 2) *out = alphabet[v >> 6 & 0x3f];
+        if (rest == 2) {
+            *out = alphabet[v >> 6 & 0x3f];
+        }
     }
     return text;
 }
 
 std::vector<std::uint8_t> decode(std::string_view text) {
     const std::size_t n = text.size();
-    if (n % 4 != 0) fail(errc::parse, "base64 text is {} characters, not a multiple of 4", n);
-    if (n == 0) return {};
+    if (n % 4 != 0) {
+        fail(errc::parse, "base64 text is {} characters, not a multiple of 4", n);
+    }
+    if (n == 0) {
+        return {};
+    }
 
     std::size_t pad = 0;
-    if (text[n - 1] == '=') pad = text[n - 2] == '=' ? 2 : 1;
+    if (text[n - 1] == '=') {
+        pad = text[n - 2] == '=' ? 2 : 1;
+    }
     const std::size_t groups = n / 4;
     std::vector<std::uint8_t> out(groups * 3 - pad);
     const auto* in = reinterpret_cast<const unsigned char*>(text.data());
@@ -84,7 +96,9 @@ std::vector<std::uint8_t> decode(std::string_view text) {
         const std::uint8_t a = values[c[0]], b = values[c[1]], d = values[c[2]], e = values[c[3]];
         if ((a | b | d | e) & 0x80) {
             for (std::size_t k = 0;; ++k) {
-                if (values[c[k]] == invalid) bad_character(text, 4 * g + k);
+                if (values[c[k]] == invalid) {
+                    bad_character(text, 4 * g + k);
+                }
             }
         }
         const std::uint32_t v = std::uint32_t{a} << 18 | std::uint32_t{b} << 12 |
@@ -99,7 +113,9 @@ std::vector<std::uint8_t> decode(std::string_view text) {
     std::uint32_t v = 0;
     for (std::size_t k = 0; k < data_chars; ++k) {
         const std::uint8_t x = values[in[base + k]];
-        if (x == invalid) bad_character(text, base + k);
+        if (x == invalid) {
+            bad_character(text, base + k);
+        }
         v |= std::uint32_t{x} << (18 - 6 * k);
     }
     // With padding, the last data character carries bits past the end of the data; a
@@ -113,8 +129,12 @@ std::vector<std::uint8_t> decode(std::string_view text) {
     }
     const std::size_t o = 3 * (groups - 1);
     out[o] = static_cast<std::uint8_t>(v >> 16);
-    if (pad < 2) out[o + 1] = static_cast<std::uint8_t>(v >> 8);
-    if (pad < 1) out[o + 2] = static_cast<std::uint8_t>(v);
+    if (pad < 2) {
+        out[o + 1] = static_cast<std::uint8_t>(v >> 8);
+    }
+    if (pad < 1) {
+        out[o + 2] = static_cast<std::uint8_t>(v);
+    }
     return out;
 }
 

@@ -1,10 +1,10 @@
 #include "core/bitmap.hpp"
 
-#include "core/error.hpp"
-#include "core/popcount.hpp"
-
 #include <algorithm>
 #include <cassert>
+
+#include "core/error.hpp"
+#include "core/popcount.hpp"
 
 namespace p2pcdn {
 namespace {
@@ -12,7 +12,9 @@ namespace {
 constexpr bitmap::word_type all_ones = ~bitmap::word_type{0};
 
 // Bits [offset, 64) of a word in MSB-first order, i.e. pieces offset.. of that word.
-constexpr bitmap::word_type from_offset(std::size_t offset) noexcept { return all_ones >> offset; }
+constexpr bitmap::word_type from_offset(std::size_t offset) noexcept {
+    return all_ones >> offset;
+}
 
 // Bits [0, offset] of a word in MSB-first order, i.e. pieces ..offset of that word.
 constexpr bitmap::word_type through_offset(std::size_t offset) noexcept {
@@ -41,7 +43,9 @@ bitmap::word_type bitmap::tail_mask() const noexcept {
 
 void bitmap::set_range(std::size_t begin, std::size_t end) noexcept {
     assert(begin <= end && end <= nbits_);
-    if (begin >= end) return;
+    if (begin >= end) {
+        return;
+    }
     const std::size_t first = begin / word_bits;
     const std::size_t last = (end - 1) / word_bits;
     const word_type head = from_offset(begin % word_bits);
@@ -58,7 +62,9 @@ void bitmap::set_range(std::size_t begin, std::size_t end) noexcept {
 
 void bitmap::clear_range(std::size_t begin, std::size_t end) noexcept {
     assert(begin <= end && end <= nbits_);
-    if (begin >= end) return;
+    if (begin >= end) {
+        return;
+    }
     const std::size_t first = begin / word_bits;
     const std::size_t last = (end - 1) / word_bits;
     const word_type head = from_offset(begin % word_bits);
@@ -75,16 +81,24 @@ void bitmap::clear_range(std::size_t begin, std::size_t end) noexcept {
 
 void bitmap::fill(bool value) noexcept {
     std::fill(words_.begin(), words_.end(), value ? all_ones : word_type{0});
-    if (value && !words_.empty()) words_.back() &= tail_mask();
+    if (value && !words_.empty()) {
+        words_.back() &= tail_mask();
+    }
 }
 
-std::size_t bitmap::count() const noexcept { return popcount::count(words_.data(), words_.size()); }
+std::size_t bitmap::count() const noexcept {
+    return popcount::count(words_.data(), words_.size());
+}
 
 bool bitmap::all() const noexcept {
-    if (words_.empty()) return true;
+    if (words_.empty()) {
+        return true;
+    }
     const std::size_t full = words_.size() - 1;
     for (std::size_t i = 0; i < full; ++i) {
-        if (words_[i] != all_ones) return false;
+        if (words_[i] != all_ones) {
+            return false;
+        }
     }
     return words_.back() == tail_mask();
 }
@@ -94,27 +108,39 @@ bool bitmap::none() const noexcept {
 }
 
 std::size_t bitmap::find_next_set(std::size_t from) const noexcept {
-    if (from >= nbits_) return npos;
+    if (from >= nbits_) {
+        return npos;
+    }
     std::size_t w = from / word_bits;
     // Spare bits are zero, so a set bit found here is always below size().
     word_type bits = words_[w] & from_offset(from % word_bits);
     while (bits == 0) {
-        if (++w == words_.size()) return npos;
+        if (++w == words_.size()) {
+            return npos;
+        }
         bits = words_[w];
     }
     return w * word_bits + first_piece(bits);
 }
 
 std::size_t bitmap::find_next_clear(std::size_t from) const noexcept {
-    if (from >= nbits_) return npos;
+    if (from >= nbits_) {
+        return npos;
+    }
     const std::size_t last = words_.size() - 1;
     std::size_t w = from / word_bits;
     word_type bits = ~words_[w] & from_offset(from % word_bits);
     for (;;) {
         // The complement turns spare bits on: keep them out of the answer.
-        if (w == last) bits &= tail_mask();
-        if (bits != 0) return w * word_bits + first_piece(bits);
-        if (w == last) return npos;
+        if (w == last) {
+            bits &= tail_mask();
+        }
+        if (bits != 0) {
+            return w * word_bits + first_piece(bits);
+        }
+        if (w == last) {
+            return npos;
+        }
         bits = ~words_[++w];
     }
 }

@@ -1,8 +1,8 @@
 #include "core/hex.hpp"
 
-#include "core/error.hpp"
-
 #include <array>
+
+#include "core/error.hpp"
 
 namespace p2pcdn::hex {
 namespace {
@@ -13,7 +13,9 @@ constexpr std::uint8_t invalid = 0xff;
 constexpr std::array<std::uint8_t, 256> make_values() {
     std::array<std::uint8_t, 256> v{};
     for (auto& x : v) x = invalid;
-    for (int c = 0; c < 10; ++c) v[static_cast<std::size_t>('0' + c)] = static_cast<std::uint8_t>(c);
+    for (int c = 0; c < 10; ++c) {
+        v[static_cast<std::size_t>('0' + c)] = static_cast<std::uint8_t>(c);
+    }
     for (int c = 0; c < 6; ++c) {
         v[static_cast<std::size_t>('a' + c)] = static_cast<std::uint8_t>(10 + c);
         v[static_cast<std::size_t>('A' + c)] = static_cast<std::uint8_t>(10 + c);
@@ -56,7 +58,9 @@ std::string encode(const std::uint8_t* data, std::size_t len) {
 }
 
 std::vector<std::uint8_t> decode(std::string_view text) {
-    if (text.size() % 2 != 0) fail(errc::parse, "hex text has odd length {}", text.size());
+    if (text.size() % 2 != 0) {
+        fail(errc::parse, "hex text has odd length {}", text.size());
+    }
     std::vector<std::uint8_t> out(text.size() / 2);
     decode_unchecked_length(text, out.data());
     return out;

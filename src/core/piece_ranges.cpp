@@ -1,9 +1,9 @@
 #include "core/piece_ranges.hpp"
 
-#include "core/error.hpp"
-
 #include <iterator>
 #include <limits>
+
+#include "core/error.hpp"
 
 namespace p2pcdn::piece_ranges {
 namespace {
@@ -12,13 +12,19 @@ constexpr std::size_t word_bits = bitmap::word_bits;
 
 // Names the character at offset for a message, printable whatever byte the input held.
 std::string describe(std::string_view text, std::size_t offset) {
-    if (offset >= text.size()) return "end of text";
+    if (offset >= text.size()) {
+        return "end of text";
+    }
     const auto c = static_cast<unsigned char>(text[offset]);
-    if (c >= 0x20 && c < 0x7f) return fmt::format("'{}'", static_cast<char>(c));
+    if (c >= 0x20 && c < 0x7f) {
+        return fmt::format("'{}'", static_cast<char>(c));
+    }
     return fmt::format("byte 0x{:02x}", c);
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 std::size_t parse_number(std::string_view text, std::size_t& pos) {
     const std::size_t start = pos;
@@ -43,7 +49,9 @@ std::size_t parse_number(std::string_view text, std::size_t& pos) {
 // never sees bad input there.
 template <typename F>
 void for_each_range(std::string_view text, std::size_t nbits, F&& f) {
-    if (text.empty()) return;
+    if (text.empty()) {
+        return;
+    }
     std::size_t pos = 0;
     for (;;) {
         const std::size_t first = parse_number(text, pos);
@@ -55,9 +63,13 @@ void for_each_range(std::string_view text, std::size_t nbits, F&& f) {
                 fail(errc::parse, "range {}-{} ends before it starts", first, last);
             }
         }
-        if (last >= nbits) fail(errc::parse, "piece {} out of range for {} pieces", last, nbits);
+        if (last >= nbits) {
+            fail(errc::parse, "piece {} out of range for {} pieces", last, nbits);
+        }
         f(first, last);
-        if (pos == text.size()) return;
+        if (pos == text.size()) {
+            return;
+        }
         if (text[pos] != ',') {
             fail(errc::parse, "expected ',' at offset {} of piece ranges, found {}", pos,
                  describe(text, pos));
@@ -84,7 +96,9 @@ bitmap parse(std::string_view text, std::size_t nbits) {
         const std::size_t full_end = (last + 1) / word_bits;
         if (full_begin < full_end) {
             ++words[full_begin];
-            if (full_end < nwords) --words[full_end];
+            if (full_end < nwords) {
+                --words[full_end];
+            }
         }
     });
     bitmap::word_type depth = 0;
@@ -111,13 +125,17 @@ std::string format(const bitmap& bits) {
     for (std::size_t first = bits.find_first_set(); first != bitmap::npos;) {
         const std::size_t end = bits.find_next_clear(first);
         const std::size_t last = (end == bitmap::npos ? bits.size() : end) - 1;
-        if (!text.empty()) text += ',';
+        if (!text.empty()) {
+            text += ',';
+        }
         if (last == first) {
             fmt::format_to(std::back_inserter(text), "{}", first);
         } else {
             fmt::format_to(std::back_inserter(text), "{}-{}", first, last);
         }
-        if (end == bitmap::npos) break;
+        if (end == bitmap::npos) {
+            break;
+        }
         first = bits.find_next_set(end);
     }
     return text;

@@ -136,6 +136,8 @@ std::size_t count_andnot(const std::uint64_t* a, const std::uint64_t* b, std::si
     return active().count_andnot(a, b, n);
 }
 
-bool uses_hardware() noexcept { return active().hardware; }
+bool uses_hardware() noexcept {
+    return active().hardware;
+}
 
 }  // namespace p2pcdn::popcount

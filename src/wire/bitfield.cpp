@@ -1,8 +1,8 @@
 #include "wire/bitfield.hpp"
 
-#include "core/error.hpp"
-
 #include <cstring>
+
+#include "core/error.hpp"
 
 namespace p2pcdn::bitfield {
 namespace {

@@ -1,12 +1,11 @@
-#include "wire/bitfield.hpp"
-
-#include "core/error.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <random>
 #include <vector>
+
+#include "core/error.hpp"
+#include "wire/bitfield.hpp"
 
 using p2pcdn::bitmap;
 namespace bitfield = p2pcdn::bitfield;
@@ -16,7 +15,9 @@ namespace {
 
 bool spare_bits_clear(const bitmap& b) {
     const std::size_t used = b.size() % bitmap::word_bits;
-    if (used == 0) return true;
+    if (used == 0) {
+        return true;
+    }
     return (b.words()[b.word_count() - 1] & (~bitmap::word_type{0} >> used)) == 0;
 }
 
@@ -78,7 +79,9 @@ TEST_SUITE("bitfield") {
             CAPTURE(n);
             bitmap b(n);
             for (std::size_t i = 0; i < n; ++i) {
-                if (rng() & 1) b.set(i);
+                if (rng() & 1) {
+                    b.set(i);
+                }
             }
             const auto wire = bitfield::encode(b);
             REQUIRE(wire.size() == bitfield::byte_size(n));

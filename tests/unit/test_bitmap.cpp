@@ -1,12 +1,12 @@
-#include "core/bitmap.hpp"
-#include "core/error.hpp"
-#include "core/popcount.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <random>
 #include <vector>
+
+#include "core/bitmap.hpp"
+#include "core/error.hpp"
+#include "core/popcount.hpp"
 
 using p2pcdn::bitmap;
 
@@ -17,7 +17,9 @@ const std::size_t sizes[] = {0, 1, 7, 8, 63, 64, 65, 1000};
 // The invariant every whole-word loop relies on: nothing past size() is ever set.
 bool spare_bits_clear(const bitmap& b) {
     const std::size_t used = b.size() % bitmap::word_bits;
-    if (used == 0) return true;
+    if (used == 0) {
+        return true;
+    }
     return (b.words()[b.word_count() - 1] & (~bitmap::word_type{0} >> used)) == 0;
 }
 
@@ -30,14 +32,18 @@ std::vector<bool> model_of(const bitmap& b) {
 bitmap random_bitmap(std::size_t nbits, std::mt19937_64& rng, unsigned density_percent = 50) {
     bitmap b(nbits);
     for (std::size_t i = 0; i < nbits; ++i) {
-        if (rng() % 100 < density_percent) b.set(i);
+        if (rng() % 100 < density_percent) {
+            b.set(i);
+        }
     }
     return b;
 }
 
 std::size_t naive_find(const std::vector<bool>& m, std::size_t from, bool value) {
     for (std::size_t i = from; i < m.size(); ++i) {
-        if (m[i] == value) return i;
+        if (m[i] == value) {
+            return i;
+        }
     }
     return bitmap::npos;
 }
@@ -64,7 +70,7 @@ TEST_SUITE("bitmap") {
     }
 
     TEST_CASE("size limit") {
-        CHECK_NOTHROW(bitmap(bitmap::max_bits));
+        CHECK_NOTHROW(bitmap{bitmap::max_bits});
         CHECK_THROWS_WITH_AS(bitmap(bitmap::max_bits + 1),
                              "bitmap of 67108865 bits exceeds the maximum of 67108864",
                              p2pcdn::error&);
@@ -151,7 +157,9 @@ TEST_SUITE("bitmap") {
 
     TEST_CASE("all and none with one bit different") {
         for (std::size_t n : sizes) {
-            if (n == 0) continue;
+            if (n == 0) {
+                continue;
+            }
             CAPTURE(n);
             bitmap b(n);
             b.fill(true);
@@ -248,9 +256,9 @@ TEST_SUITE("bitmap") {
 
     TEST_CASE("count_and and count_andnot match a naive reference") {
         std::mt19937_64 rng(7);
-        for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{8},
-                              std::size_t{63}, std::size_t{64}, std::size_t{65},
-                              std::size_t{1000}, std::size_t{4099}}) {
+        for (std::size_t n :
+             {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{8}, std::size_t{63},
+              std::size_t{64}, std::size_t{65}, std::size_t{1000}, std::size_t{4099}}) {
             for (int round = 0; round < 5; ++round) {
                 CAPTURE(n);
                 const unsigned density = static_cast<unsigned>(rng() % 101);
@@ -306,8 +314,7 @@ TEST_SUITE("popcount") {
             CHECK(p2pcdn::popcount::count_andnot(a.data(), b.data(), n) == count_andnot);
             CHECK(p2pcdn::popcount::portable::count(a.data(), n) == count);
             CHECK(p2pcdn::popcount::portable::count_and(a.data(), b.data(), n) == count_and);
-            CHECK(p2pcdn::popcount::portable::count_andnot(a.data(), b.data(), n) ==
-                  count_andnot);
+            CHECK(p2pcdn::popcount::portable::count_andnot(a.data(), b.data(), n) == count_andnot);
         }
     }
 

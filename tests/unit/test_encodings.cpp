@@ -1,9 +1,3 @@
-#include "core/base64.hpp"
-#include "core/bitmap.hpp"
-#include "core/error.hpp"
-#include "core/hex.hpp"
-#include "core/piece_ranges.hpp"
-
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -11,6 +5,12 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/base64.hpp"
+#include "core/bitmap.hpp"
+#include "core/error.hpp"
+#include "core/hex.hpp"
+#include "core/piece_ranges.hpp"
 
 using p2pcdn::bitmap;
 using p2pcdn::errc;
@@ -20,7 +20,9 @@ namespace piece_ranges = p2pcdn::piece_ranges;
 
 namespace {
 
-std::vector<std::uint8_t> bytes_of(std::string_view s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes_of(std::string_view s) {
+    return {s.begin(), s.end()};
+}
 
 template <typename F>
 errc code_of(F&& f) {
@@ -66,7 +68,9 @@ TEST_SUITE("hex") {
                              p2pcdn::error&);
         CHECK_THROWS_WITH_AS(hex::decode(std::string_view("0\n", 2)),
                              "invalid hex byte 0x0a at offset 1", p2pcdn::error&);
-        CHECK_THROWS_WITH_AS(hex::decode(std::string_view("\0" "0", 2)),
+        CHECK_THROWS_WITH_AS(hex::decode(std::string_view("\0"
+                                                          "0",
+                                                          2)),
                              "invalid hex byte 0x00 at offset 0", p2pcdn::error&);
         CHECK(code_of([] { hex::decode("zz"); }) == errc::parse);
     }
@@ -98,10 +102,12 @@ TEST_SUITE("base64") {
             {"fooba", "Zm9vYmE="},
             {"foobar", "Zm9vYmFy"},
         };
-        for (const auto& [plain, encoded] : vectors) {
+        for (const auto& vector : vectors) {
+            const char* plain = vector.first;
+            const std::string_view encoded = vector.second;
             CAPTURE(plain);
             const auto data = bytes_of(plain);
-            CHECK(base64::encoded_size(data.size()) == std::string_view(encoded).size());
+            CHECK(base64::encoded_size(data.size()) == encoded.size());
             CHECK(base64::encode(data.data(), data.size()) == encoded);
             CHECK(base64::decode(encoded) == data);
         }
@@ -122,10 +128,10 @@ TEST_SUITE("base64") {
     }
 
     TEST_CASE("length must be a multiple of 4") {
-        CHECK_THROWS_WITH_AS(base64::decode("Zg="), "base64 text is 3 characters, not a multiple of 4",
-                             p2pcdn::error&);
-        CHECK_THROWS_WITH_AS(base64::decode("Zg"), "base64 text is 2 characters, not a multiple of 4",
-                             p2pcdn::error&);
+        CHECK_THROWS_WITH_AS(base64::decode("Zg="),
+                             "base64 text is 3 characters, not a multiple of 4", p2pcdn::error&);
+        CHECK_THROWS_WITH_AS(base64::decode("Zg"),
+                             "base64 text is 2 characters, not a multiple of 4", p2pcdn::error&);
         CHECK(code_of([] { base64::decode("Zm9vY"); }) == errc::parse);
     }
 
@@ -205,9 +211,13 @@ TEST_SUITE("piece_ranges") {
             const std::size_t items = rng() % 6;
             for (std::size_t k = 0; k < items; ++k) {
                 std::size_t a = rng() % n, b = rng() % n;
-                if (b < a) std::swap(a, b);
+                if (b < a) {
+                    std::swap(a, b);
+                }
                 want.set_range(a, b + 1);
-                if (!text.empty()) text += ',';
+                if (!text.empty()) {
+                    text += ',';
+                }
                 text += a == b && (rng() & 1) ? std::to_string(a)
                                               : std::to_string(a) + "-" + std::to_string(b);
             }
@@ -264,31 +274,26 @@ TEST_SUITE("piece_ranges") {
                              "expected a digit at offset 0 of piece ranges, found ' '",
                              p2pcdn::error&);
         CHECK_THROWS_WITH_AS(piece_ranges::parse("1 ", 10),
-                             "expected ',' at offset 1 of piece ranges, found ' '",
-                             p2pcdn::error&);
+                             "expected ',' at offset 1 of piece ranges, found ' '", p2pcdn::error&);
         CHECK_THROWS_WITH_AS(piece_ranges::parse("1-2-3", 10),
-                             "expected ',' at offset 3 of piece ranges, found '-'",
-                             p2pcdn::error&);
+                             "expected ',' at offset 3 of piece ranges, found '-'", p2pcdn::error&);
         CHECK_THROWS_WITH_AS(piece_ranges::parse(std::string_view("1\0", 2), 10),
                              "expected ',' at offset 1 of piece ranges, found byte 0x00",
                              p2pcdn::error&);
         CHECK_THROWS_WITH_AS(piece_ranges::parse("99999999999999999999999", 10),
-                             "number at offset 0 of piece ranges overflows size_t",
-                             p2pcdn::error&);
+                             "number at offset 0 of piece ranges overflows size_t", p2pcdn::error&);
         CHECK_THROWS_WITH_AS(piece_ranges::parse("1-99999999999999999999999", 10),
-                             "number at offset 2 of piece ranges overflows size_t",
-                             p2pcdn::error&);
+                             "number at offset 2 of piece ranges overflows size_t", p2pcdn::error&);
         // The largest size_t parses as a number, then fails the range check.
         CHECK_THROWS_WITH_AS(piece_ranges::parse("18446744073709551615", 10),
                              "piece 18446744073709551615 out of range for 10 pieces",
                              p2pcdn::error&);
         CHECK_THROWS_WITH_AS(piece_ranges::parse("18446744073709551616", 10),
-                             "number at offset 0 of piece ranges overflows size_t",
-                             p2pcdn::error&);
+                             "number at offset 0 of piece ranges overflows size_t", p2pcdn::error&);
         CHECK_THROWS_WITH_AS(piece_ranges::parse("10", 10), "piece 10 out of range for 10 pieces",
                              p2pcdn::error&);
-        CHECK_THROWS_WITH_AS(piece_ranges::parse("0-10", 10),
-                             "piece 10 out of range for 10 pieces", p2pcdn::error&);
+        CHECK_THROWS_WITH_AS(piece_ranges::parse("0-10", 10), "piece 10 out of range for 10 pieces",
+                             p2pcdn::error&);
         CHECK_THROWS_WITH_AS(piece_ranges::parse("0", 0), "piece 0 out of range for 0 pieces",
                              p2pcdn::error&);
         for (const char* bad : {"1-", "-1", "1,,2", "5-3", "+1", " 1", "99999999999999999999999",
@@ -312,7 +317,9 @@ TEST_SUITE("piece_ranges") {
         // per item, this text has 20000 of them.
         std::string text;
         for (int i = 0; i < 20000; ++i) {
-            if (i) text += ',';
+            if (i) {
+                text += ',';
+            }
             text += "1-67108862";
         }
         const bitmap b = piece_ranges::parse(text, bitmap::max_bits);
