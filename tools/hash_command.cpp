@@ -1,6 +1,7 @@
 // p2pcdn hash: the content layout and piece hashes of a file, as text or JSON.
+#include "commands.hpp"
+
 #include <p2pcdn/p2pcdn.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -8,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "commands.hpp"
+#include <unistd.h>
 
 namespace p2pcdn_cli {
 namespace {
