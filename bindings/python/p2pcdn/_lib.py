@@ -1,0 +1,202 @@
+"""Finds and loads libp2pcdn, and declares every function of p2pcdn.h.
+
+Every function gets argtypes and restype: ctypes' default int restype would truncate
+pointers and size_t, and argtypes make ctypes convert and check each argument.
+The library is opened with ctypes.CDLL, which releases the GIL during each call.
+"""
+
+import ctypes
+import ctypes.util
+import os
+from ctypes import POINTER, c_char_p, c_int, c_size_t, c_uint, c_uint32, c_uint64, c_void_p
+from pathlib import Path
+
+from ._errors import _check, _check_ptr
+from ._types import BitmapPtr, ContentPtr, HashOptions
+
+# The ABI major (SOVERSION) these declarations were written for.
+ABI_VERSION = 0
+SONAME = f"libp2pcdn.so.{ABI_VERSION}"
+
+
+def _source_root():
+    """The checkout this package runs from, or None once it is installed elsewhere."""
+    package = Path(__file__).resolve().parent
+    root = package.parents[2]
+    if package == root / "bindings" / "python" / "p2pcdn" and (
+        root / "include" / "p2pcdn" / "p2pcdn.h"
+    ).is_file():
+        return root
+    return None
+
+
+def _build_tree_candidates(root):
+    # The presets' release and dev trees first, then any other tree, newest build first.
+    preferred = [root / "build" / name / "src" / SONAME for name in ("release", "dev")]
+    others = sorted(
+        (p for p in root.glob(f"build/*/src/{SONAME}") if p not in preferred),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    return [p for p in preferred if p.exists()] + others
+
+
+def _sanitized_without_runtime(name):
+    """Why a library from a CMake tree cannot be loaded here, or None.
+
+    A library built with P2PCDN_SANITIZE (the dev preset) needs the ASan runtime loaded first
+    (LD_PRELOAD); without it ASan aborts the whole process inside dlopen, which no try/except
+    can catch. The tree's CMakeCache.txt says how it was built.
+    """
+    cache = Path(name).resolve().parent.parent / "CMakeCache.txt"
+    try:
+        sanitized = "P2PCDN_SANITIZE:BOOL=ON" in cache.read_text(errors="replace")
+        maps = Path("/proc/self/maps").read_text(errors="replace") if sanitized else ""
+    except OSError:
+        return None
+    if sanitized and "asan" not in maps:
+        return ("built with P2PCDN_SANITIZE; needs LD_PRELOAD of the ASan runtime and "
+                "libstdc++ (as tests/python/CMakeLists.txt sets it)")
+    return None
+
+
+def _candidates():
+    """(where it came from, what to pass to dlopen), in the order they are tried."""
+    override = os.environ.get("P2PCDN_LIBRARY")
+    if override:
+        # An explicit choice is the only one: silently loading another library instead
+        # would test or run the wrong build.
+        return [("P2PCDN_LIBRARY", override)]
+    found = []
+    root = _source_root()
+    if root is not None:
+        found += [("build tree", str(p)) for p in _build_tree_candidates(root)]
+    found.append(("system", SONAME))
+    system = ctypes.util.find_library("p2pcdn")
+    if system and system != SONAME:
+        found.append(("system", system))
+    return found
+
+
+def _load():
+    failures = []
+    for origin, name in _candidates():
+        if os.sep in name:
+            reason = _sanitized_without_runtime(name)
+            if reason is not None:
+                failures.append(f"{origin} {name}: {reason}")
+                continue
+        try:
+            lib = ctypes.CDLL(name)
+        except OSError as exc:
+            failures.append(f"{origin} {name}: {exc}")
+            continue
+        try:
+            abi = lib.p2pcdn_abi_version
+        except AttributeError:
+            failures.append(f"{origin} {name}: no p2pcdn_abi_version, not libp2pcdn")
+            continue
+        abi.argtypes = []
+        abi.restype = c_uint
+        found = abi()
+        if found != ABI_VERSION:
+            failures.append(
+                f"{origin} {name}: ABI version {found}, this binding needs {ABI_VERSION}"
+            )
+            continue
+        return lib, name
+    raise ImportError(
+        "cannot load libp2pcdn (set P2PCDN_LIBRARY to the path of "
+        f"{SONAME}):\n  " + "\n  ".join(failures)
+    )
+
+
+lib, path = _load()
+
+
+def _fn(name, argtypes, restype, errcheck=None):
+    """Declares one C function and publishes it in this module under its C name."""
+    func = getattr(lib, name)
+    func.argtypes = argtypes
+    func.restype = restype
+    if errcheck is not None:
+        func.errcheck = errcheck
+    globals()[name] = func
+    return func
+
+
+_bitmap = BitmapPtr
+_bitmap_out = POINTER(BitmapPtr)
+_content = ContentPtr
+_content_out = POINTER(ContentPtr)
+_size_out = POINTER(c_size_t)
+_opts = POINTER(HashOptions)
+
+# Errors.
+_fn("p2pcdn_strerror", [c_int], c_char_p)
+_fn("p2pcdn_last_error", [], c_char_p)
+_fn("p2pcdn_error_clear", [], None)
+
+# Versions and global state.
+_fn("p2pcdn_version", [], c_uint)
+_fn("p2pcdn_version_string", [], c_char_p)
+_fn("p2pcdn_abi_version", [], c_uint)
+_fn("p2pcdn_global_init", [], c_int, _check)
+_fn("p2pcdn_global_cleanup", [], c_int, _check)
+_fn("p2pcdn_free", [c_void_p], None)
+
+# Bitmap.
+_fn("p2pcdn_bitmap_new", [_bitmap_out, c_size_t], c_int, _check)
+_fn("p2pcdn_bitmap_copy", [_bitmap_out, _bitmap], c_int, _check)
+_fn("p2pcdn_bitmap_free", [_bitmap], None)
+_fn("p2pcdn_bitmap_size", [_bitmap, _size_out], c_int, _check)
+_fn("p2pcdn_bitmap_test", [_bitmap, c_size_t], c_int, _check)
+_fn("p2pcdn_bitmap_set", [_bitmap, c_size_t], c_int, _check)
+_fn("p2pcdn_bitmap_clear", [_bitmap, c_size_t], c_int, _check)
+_fn("p2pcdn_bitmap_set_range", [_bitmap, c_size_t, c_size_t, c_int], c_int, _check)
+_fn("p2pcdn_bitmap_fill", [_bitmap, c_int], c_int, _check)
+_fn("p2pcdn_bitmap_count", [_bitmap, _size_out], c_int, _check)
+_fn("p2pcdn_bitmap_is_all", [_bitmap], c_int, _check)
+_fn("p2pcdn_bitmap_is_none", [_bitmap], c_int, _check)
+_fn("p2pcdn_bitmap_find_next_set", [_bitmap, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_bitmap_find_next_clear", [_bitmap, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_bitmap_and", [_bitmap, _bitmap], c_int, _check)
+_fn("p2pcdn_bitmap_or", [_bitmap, _bitmap], c_int, _check)
+_fn("p2pcdn_bitmap_andnot", [_bitmap, _bitmap], c_int, _check)
+_fn("p2pcdn_bitmap_xor", [_bitmap, _bitmap], c_int, _check)
+_fn("p2pcdn_bitmap_count_and", [_bitmap, _bitmap, _size_out], c_int, _check)
+_fn("p2pcdn_bitmap_count_andnot", [_bitmap, _bitmap, _size_out], c_int, _check)
+_fn("p2pcdn_bitmap_equal", [_bitmap, _bitmap], c_int, _check)
+_fn("p2pcdn_bitmap_from_wire", [_bitmap_out, c_size_t, c_void_p, c_size_t, c_uint], c_int, _check)
+_fn("p2pcdn_bitmap_to_wire", [_bitmap, c_void_p, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_bitmap_from_hex", [_bitmap_out, c_size_t, c_char_p, c_size_t, c_uint], c_int, _check)
+_fn("p2pcdn_bitmap_to_hex", [_bitmap, c_char_p, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_bitmap_from_base64", [_bitmap_out, c_size_t, c_char_p, c_size_t, c_uint], c_int,
+    _check)
+_fn("p2pcdn_bitmap_to_base64", [_bitmap, c_char_p, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_bitmap_from_ranges", [_bitmap_out, c_size_t, c_char_p, c_size_t], c_int, _check)
+_fn("p2pcdn_bitmap_to_ranges", [_bitmap, c_char_p, c_size_t, _size_out], c_int, _check)
+
+# Content.
+_fn("p2pcdn_hash_options_init", [_opts, c_uint], c_int, _check)
+_fn("p2pcdn_content_new", [_content_out, c_char_p, c_uint64, c_uint32], c_int, _check)
+_fn("p2pcdn_content_new_from_file", [_content_out, c_char_p, c_char_p, c_uint32, _opts], c_int,
+    _check)
+_fn("p2pcdn_content_copy", [_content_out, _content], c_int, _check)
+_fn("p2pcdn_content_free", [_content], None)
+_fn("p2pcdn_content_id", [_content], c_char_p, _check_ptr)
+_fn("p2pcdn_content_total_length", [_content, POINTER(c_uint64)], c_int, _check)
+_fn("p2pcdn_content_piece_length", [_content, POINTER(c_uint32)], c_int, _check)
+_fn("p2pcdn_content_piece_count", [_content, _size_out], c_int, _check)
+_fn("p2pcdn_content_piece_range", [_content, c_size_t, POINTER(c_uint64), POINTER(c_uint32)],
+    c_int, _check)
+_fn("p2pcdn_content_hash_file", [_content, c_char_p, _opts], c_int, _check)
+_fn("p2pcdn_content_hash_buffer", [_content, c_void_p, c_size_t, _opts], c_int, _check)
+_fn("p2pcdn_content_hash_algo", [_content], c_int, _check)
+_fn("p2pcdn_content_verify_piece", [_content, c_size_t, c_void_p, c_size_t], c_int, _check)
+_fn("p2pcdn_content_piece_hash", [_content, c_size_t, c_void_p, c_size_t, _size_out], c_int,
+    _check)
+_fn("p2pcdn_content_hashes_export", [_content, c_uint, c_void_p, c_size_t, _size_out], c_int,
+    _check)
+_fn("p2pcdn_content_hashes_import", [_content, c_int, c_uint, c_void_p, c_size_t], c_int,
+    _check)
