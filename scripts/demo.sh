@@ -16,12 +16,14 @@ cmake --build --preset release --target content_tour p2pcdn_cli -j "$(nproc)" >/
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Deterministic content: the same bytes, hence the same hashes, on every machine.
-openssl enc -aes-128-ctr -nosalt -pass pass:p2pcdn-demo -pbkdf2 -in /dev/zero 2>/dev/null \
-  | head -c "$size" > "$work/content.bin"
+# (AES-CTR keystream: a stream mode, so exactly $size bytes come out.)
+head -c "$size" /dev/zero \
+  | openssl enc -aes-128-ctr -nosalt -pass pass:p2pcdn-demo -pbkdf2 > "$work/content.bin"
 
 build/release/examples/c/content_tour "$work/content.bin" "$piece_length"
 echo
 echo "The same layout from the command line program (JSON for scripts):"
 build/release/tools/p2pcdn hash --piece-length "$piece_length" --json "$work/content.bin" \
-  | head -c 400
-echo " ..."
+  > "$work/layout.json"
+head -c 300 "$work/layout.json"
+echo " ... ($(wc -c < "$work/layout.json") bytes)"

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #define TRY(call)                                                                     \
     do {                                                                              \
         int rc_ = (call);                                                             \
@@ -86,7 +88,6 @@ static void show_bitmaps(size_t pieces) {
     p2pcdn_bitmap *ue = NULL, *peer = NULL, *cdn = NULL, *wanted = NULL, *swarm = NULL;
     size_t n = 0, size = 0, first = 0;
     char text[64];
-    unsigned char wire[8];
 
     printf("Piece bitmaps (%zu pieces)\n", pieces);
     TRY(p2pcdn_bitmap_new(&ue, pieces));
@@ -115,9 +116,6 @@ static void show_bitmaps(size_t pieces) {
 
     TRY(p2pcdn_bitmap_to_wire(peer, NULL, 0, &size));
     printf("  peer bitmap on the wire (BEP 3): %zu bytes", size);
-    if (size <= sizeof wire) {
-        TRY(p2pcdn_bitmap_to_wire(peer, wire, sizeof wire, &size));
-    }
     if (p2pcdn_bitmap_to_base64(peer, text, sizeof text, &size) == P2PCDN_OK) {
         printf(", base64 %s", text);
     } else {
@@ -170,11 +168,15 @@ int main(int argc, char **argv) {
         return 2;
     }
     printf("p2pcdn %s (ABI %u)\n\n", p2pcdn_version_string(), p2pcdn_abi_version());
-    opts.progress = on_progress;
-    opts.payload = &last_percent;
+    if (isatty(2)) {
+        opts.progress = on_progress;
+        opts.payload = &last_percent;
+    }
     TRY(p2pcdn_content_new_from_file(&content, "demo-content", argv[1], (uint32_t)piece_length,
                                      &opts));
-    fprintf(stderr, "\r  hashing done \n");
+    if (opts.progress != NULL) {
+        fprintf(stderr, "\r  hashing done \n");
+    }
     show_layout(content);
     TRY(p2pcdn_content_piece_count(content, &pieces));
     show_bitmaps(pieces);
