@@ -41,42 +41,41 @@ bitmap::word_type bitmap::tail_mask() const noexcept {
     return used == 0 ? all_ones : through_offset(used - 1);
 }
 
-void bitmap::set_range(std::size_t begin, std::size_t end) noexcept {
-    assert(begin <= end && end <= nbits_);
+namespace {
+
+// Calls apply(word, mask) for every word that [begin, end) touches, with the mask of the
+// range's bits in that word: a partial first and last word, full words in between.
+template <typename Apply>
+void for_range_words(bitmap::word_type* words, std::size_t begin, std::size_t end,
+                     Apply&& apply) noexcept {
     if (begin >= end) {
         return;
     }
-    const std::size_t first = begin / word_bits;
-    const std::size_t last = (end - 1) / word_bits;
-    const word_type head = from_offset(begin % word_bits);
-    const word_type tail = through_offset((end - 1) % word_bits);
+    const std::size_t first = begin / bitmap::word_bits;
+    const std::size_t last = (end - 1) / bitmap::word_bits;
+    const bitmap::word_type head = from_offset(begin % bitmap::word_bits);
+    const bitmap::word_type tail = through_offset((end - 1) % bitmap::word_bits);
     if (first == last) {
-        words_[first] |= head & tail;
+        apply(words[first], head & tail);
         return;
     }
-    words_[first] |= head;
-    std::fill(words_.begin() + static_cast<std::ptrdiff_t>(first + 1),
-              words_.begin() + static_cast<std::ptrdiff_t>(last), all_ones);
-    words_[last] |= tail;
+    apply(words[first], head);
+    for (std::size_t w = first + 1; w < last; ++w) {
+        apply(words[w], all_ones);
+    }
+    apply(words[last], tail);
+}
+
+}  // namespace
+
+void bitmap::set_range(std::size_t begin, std::size_t end) noexcept {
+    assert(begin <= end && end <= nbits_);
+    for_range_words(words_.data(), begin, end, [](word_type& w, word_type m) { w |= m; });
 }
 
 void bitmap::clear_range(std::size_t begin, std::size_t end) noexcept {
     assert(begin <= end && end <= nbits_);
-    if (begin >= end) {
-        return;
-    }
-    const std::size_t first = begin / word_bits;
-    const std::size_t last = (end - 1) / word_bits;
-    const word_type head = from_offset(begin % word_bits);
-    const word_type tail = through_offset((end - 1) % word_bits);
-    if (first == last) {
-        words_[first] &= ~(head & tail);
-        return;
-    }
-    words_[first] &= ~head;
-    std::fill(words_.begin() + static_cast<std::ptrdiff_t>(first + 1),
-              words_.begin() + static_cast<std::ptrdiff_t>(last), word_type{0});
-    words_[last] &= ~tail;
+    for_range_words(words_.data(), begin, end, [](word_type& w, word_type m) { w &= ~m; });
 }
 
 void bitmap::fill(bool value) noexcept {

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -10,18 +12,9 @@
 using p2pcdn::byte_range;
 using p2pcdn::content_layout;
 using p2pcdn::errc;
+using p2pcdn::test::code_of;
 
 namespace {
-
-template <typename F>
-errc code_of(F&& f) {
-    try {
-        f();
-    } catch (const p2pcdn::error& e) {
-        return e.code();
-    }
-    return errc::ok;
-}
 
 bool same(const byte_range& a, const byte_range& b) {
     return a.offset == b.offset && a.length == b.length;

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <cstdint>
 #include <random>
 #include <string>
@@ -14,6 +16,7 @@
 
 using p2pcdn::bitmap;
 using p2pcdn::errc;
+using p2pcdn::test::code_of;
 namespace base64 = p2pcdn::base64;
 namespace hex = p2pcdn::hex;
 namespace piece_ranges = p2pcdn::piece_ranges;
@@ -22,16 +25,6 @@ namespace {
 
 std::vector<std::uint8_t> bytes_of(std::string_view s) {
     return {s.begin(), s.end()};
-}
-
-template <typename F>
-errc code_of(F&& f) {
-    try {
-        f();
-    } catch (const p2pcdn::error& e) {
-        return e.code();
-    }
-    return errc::ok;
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include "core/piece_hashes.hpp"
 
 #include <doctest/doctest.h>
+
+#include "test_support.hpp"
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -18,21 +20,12 @@
 
 using p2pcdn::content_layout;
 using p2pcdn::errc;
+using p2pcdn::test::code_of;
 using p2pcdn::hash_algo;
 using p2pcdn::hash_settings;
 using p2pcdn::piece_hashes;
 
 namespace {
-
-template <typename F>
-errc code_of(F&& f) {
-    try {
-        f();
-    } catch (const p2pcdn::error& e) {
-        return e.code();
-    }
-    return errc::ok;
-}
 
 std::vector<std::uint8_t> bytes_of(const std::string& s) {
     return std::vector<std::uint8_t>(s.begin(), s.end());

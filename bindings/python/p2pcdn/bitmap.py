@@ -5,32 +5,28 @@ import operator
 from ctypes import byref
 
 from . import _lib
+from ._handle import Handle
 from ._errors import NotFound
 from ._types import BITMAP_LENIENT, BITMAP_STRICT, BitmapPtr
 from ._util import as_buffer, as_text, read_output, unsigned
 
 
-class Bitmap:
+class Bitmap(Handle):
     """A fixed-size set of piece indices, 0 <= i < len(bitmap).
 
     Indexing gives and takes bools; iterating yields the indices of the set bits. Not locked:
     use one bitmap from one thread at a time. A closed bitmap raises InvalidArgument.
     """
 
-    _h = None  # so close() and __del__ work even when __init__ failed
-    # Held by the class, so __del__ can still free while the interpreter shuts down.
+    _ptr_type = BitmapPtr
     _free = staticmethod(_lib.p2pcdn_bitmap_free)
+    _copy_fn = staticmethod(_lib.p2pcdn_bitmap_copy)
 
     def __init__(self, nbits=0):
         handle = BitmapPtr()
         _lib.p2pcdn_bitmap_new(byref(handle), unsigned(nbits, "nbits"))
         self._h = handle
 
-    @classmethod
-    def _adopt(cls, handle):
-        obj = cls.__new__(cls)
-        obj._h = handle
-        return obj
 
     @classmethod
     def _decode(cls, func, nbits, text_or_bytes, *flags):
@@ -222,40 +218,6 @@ class Bitmap:
         return _lib.p2pcdn_bitmap_equal(self._h, other._h) == 1
 
     __hash__ = None  # mutable
-
-    # -- lifetime -------------------------------------------------------------------------------
-
-    def copy(self):
-        handle = BitmapPtr()
-        _lib.p2pcdn_bitmap_copy(byref(handle), self._h)
-        return Bitmap._adopt(handle)
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
-
-    @property
-    def closed(self):
-        return self._h is None
-
-    def close(self):
-        """Frees the bitmap now. Safe to call more than once."""
-        handle, self._h = self._h, None
-        if handle is not None:
-            self._free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown may have torn down what close() uses
-            pass
 
     def __repr__(self):
         if self._h is None:

@@ -4,6 +4,7 @@ import ctypes
 from ctypes import byref
 
 from . import _lib
+from ._handle import Handle
 from ._errors import HashMismatch, InvalidArgument
 from ._types import (
     HASH_NONE,
@@ -87,15 +88,16 @@ class _Progress:
         return False
 
 
-class Content:
+class Content(Handle):
     """A content layout and its piece hashes (SHA-1 as BitTorrent v1, or SHA-256).
 
     Not locked: use one object from one thread at a time. Progress callbacks run on the
     calling thread. A closed content raises InvalidArgument.
     """
 
-    _h = None
+    _ptr_type = ContentPtr
     _free = staticmethod(_lib.p2pcdn_content_free)
+    _copy_fn = staticmethod(_lib.p2pcdn_content_copy)
 
     def __init__(self, content_id, total_length, piece_length):
         handle = ContentPtr()
@@ -107,11 +109,6 @@ class Content:
         )
         self._h = handle
 
-    @classmethod
-    def _adopt(cls, handle):
-        obj = cls.__new__(cls)
-        obj._h = handle
-        return obj
 
     @classmethod
     def from_file(cls, content_id, path, piece_length, algo="sha1", read_size=0, progress=None):
@@ -214,40 +211,6 @@ class Content:
         _lib.p2pcdn_content_hashes_import(
             self._h, _code(_ALGOS, algo, "hash algorithm"), code, buf, length
         )
-
-    # -- lifetime -------------------------------------------------------------------------------
-
-    def copy(self):
-        handle = ContentPtr()
-        _lib.p2pcdn_content_copy(byref(handle), self._h)
-        return Content._adopt(handle)
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
-
-    @property
-    def closed(self):
-        return self._h is None
-
-    def close(self):
-        """Frees the content now. Safe to call more than once."""
-        handle, self._h = self._h, None
-        if handle is not None:
-            self._free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown may have torn down what close() uses
-            pass
 
     def __repr__(self):
         if self._h is None:
