@@ -23,11 +23,15 @@ install(FILES
   "${PROJECT_BINARY_DIR}/p2pcdnConfigVersion.cmake"
   DESTINATION "${P2PCDN_CMAKE_DIR}")
 
+# A shared libp2pcdn carries its dependencies itself; a static one hands them to the consumer's
+# link, so they become plain Requires and Libs there.
 if(P2PCDN_BUILD_SHARED)
-  set(P2PCDN_PC_LIBS_PRIVATE "")
+  set(P2PCDN_PC_REQUIRES "Requires.private: libcurl openssl fmt")
+  set(P2PCDN_PC_LIBS "-L\${libdir} -lp2pcdn")
   set(P2PCDN_PC_CFLAGS "")
 else()
-  set(P2PCDN_PC_LIBS_PRIVATE "-lstdc++")
+  set(P2PCDN_PC_REQUIRES "Requires: libcurl openssl fmt")
+  set(P2PCDN_PC_LIBS "-L\${libdir} -lp2pcdn -lstdc++ -lm")
   set(P2PCDN_PC_CFLAGS "-DP2PCDN_STATIC")
 endif()
 configure_file(cmake/p2pcdn.pc.in "${PROJECT_BINARY_DIR}/p2pcdn.pc" @ONLY)
