@@ -3,6 +3,7 @@
 #   dev      gcc, Debug, ASan + UBSan: unit (doctest), C API (C), headers, ABI, fuzz-corpus
 #            replay, Python (pytest)
 #   release  gcc, optimised: the same tests again plus the installed-package consumers
+#   static   the static library: C API, header and package-consumer tests against the archive
 #   fuzz     clang + libFuzzer: each fuzz target runs for P2PCDN_FUZZ_SECONDS (default 10)
 # Any failure makes it exit non-zero.
 set -euo pipefail
@@ -26,6 +27,7 @@ run_tree() {
 
 run_tree dev
 run_tree release
+run_tree static
 run_tree fuzz -DP2PCDN_FUZZ_SECONDS="$fuzz_seconds"
 
 echo "=== all test trees passed: ${summary[*]}"
