@@ -28,6 +28,11 @@ public:
     const word_type* words() const noexcept { return words_.data(); }
     // Mutable word access for decoders; the caller must leave the spare bits zero.
     word_type* words() noexcept { return words_.data(); }
+    // The invariant every whole-word loop relies on: no bit past size() is set. For decoders'
+    // and tests' checks.
+    bool spare_bits_clear() const noexcept {
+        return words_.empty() || (words_.back() & ~tail_mask()) == 0;
+    }
 
     // Unchecked: i < size().
     bool test(std::size_t i) const noexcept { return (words_[i / word_bits] & mask(i)) != 0; }

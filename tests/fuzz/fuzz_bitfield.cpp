@@ -43,8 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (bits.size() != nbits) {
         std::abort();
     }
-    const std::size_t used = nbits % bitmap::word_bits;
-    if (used != 0 && (bits.words()[bits.word_count() - 1] & (~bitmap::word_type{0} >> used)) != 0) {
+    if (!bits.spare_bits_clear()) {
         std::abort();
     }
 

@@ -13,13 +13,6 @@ using bitfield::spare_bits;
 
 namespace {
 
-bool spare_bits_clear(const bitmap& b) {
-    const std::size_t used = b.size() % bitmap::word_bits;
-    if (used == 0) {
-        return true;
-    }
-    return (b.words()[b.word_count() - 1] & (~bitmap::word_type{0} >> used)) == 0;
-}
 
 p2pcdn::errc code_of(const std::vector<std::uint8_t>& bytes, std::size_t nbits, spare_bits mode) {
     try {
@@ -93,7 +86,7 @@ TEST_SUITE("bitfield") {
             for (spare_bits mode : {spare_bits::reject, spare_bits::clear}) {
                 const bitmap d = bitfield::decode(wire.data(), wire.size(), n, mode);
                 CHECK(d == b);
-                CHECK(spare_bits_clear(d));
+                CHECK(d.spare_bits_clear());
             }
             std::vector<std::uint8_t> into(wire.size() + 1, 0xee);
             bitfield::encode_into(b, into.data());
@@ -128,7 +121,7 @@ TEST_SUITE("bitfield") {
         const bitmap d = bitfield::decode(wire.data(), wire.size(), 10, spare_bits::clear);
         CHECK(d.count() == 10);
         CHECK(d.all());
-        CHECK(spare_bits_clear(d));
+        CHECK(d.spare_bits_clear());
         CHECK(bitfield::encode(d) == std::vector<std::uint8_t>{0xff, 0xc0});
 
         // A spare bit in the last byte of a multi-word bitfield.

@@ -14,14 +14,6 @@ namespace {
 
 const std::size_t sizes[] = {0, 1, 7, 8, 63, 64, 65, 1000};
 
-// The invariant every whole-word loop relies on: nothing past size() is ever set.
-bool spare_bits_clear(const bitmap& b) {
-    const std::size_t used = b.size() % bitmap::word_bits;
-    if (used == 0) {
-        return true;
-    }
-    return (b.words()[b.word_count() - 1] & (~bitmap::word_type{0} >> used)) == 0;
-}
 
 std::vector<bool> model_of(const bitmap& b) {
     std::vector<bool> m(b.size());
@@ -98,7 +90,7 @@ TEST_SUITE("bitmap") {
         b.clear(63);
         CHECK_FALSE(b.test(63));
         CHECK(b.count() == 3);
-        CHECK(spare_bits_clear(b));
+        CHECK(b.spare_bits_clear());
     }
 
     TEST_CASE("fill keeps spare bits zero") {
@@ -106,7 +98,7 @@ TEST_SUITE("bitmap") {
             CAPTURE(n);
             bitmap b(n);
             b.fill(true);
-            CHECK(spare_bits_clear(b));
+            CHECK(b.spare_bits_clear());
             CHECK(b.count() == n);
             CHECK(b.all());
             CHECK(b.none() == (n == 0));
@@ -126,14 +118,14 @@ TEST_SUITE("bitmap") {
                     CAPTURE(end);
                     bitmap b(n);
                     b.set_range(begin, end);
-                    CHECK(spare_bits_clear(b));
+                    CHECK(b.spare_bits_clear());
                     CHECK(b.count() == end - begin);
                     CHECK(b.find_first_set() == (begin == end ? bitmap::npos : begin));
 
                     bitmap c(n);
                     c.fill(true);
                     c.clear_range(begin, end);
-                    CHECK(spare_bits_clear(c));
+                    CHECK(c.spare_bits_clear());
                     CHECK(c.count() == n - (end - begin));
                     b ^= c;
                     CHECK(b.all());
@@ -147,11 +139,11 @@ TEST_SUITE("bitmap") {
             CAPTURE(n);
             bitmap b(n);
             b.set_range(n / 2, n);
-            CHECK(spare_bits_clear(b));
+            CHECK(b.spare_bits_clear());
             CHECK(b.count() == n - n / 2);
             b.set_range(0, n);
             CHECK(b.all());
-            CHECK(spare_bits_clear(b));
+            CHECK(b.spare_bits_clear());
         }
     }
 
@@ -235,7 +227,7 @@ TEST_SUITE("bitmap") {
             or_ |= b;
             xor_ ^= b;
             andnot_.andnot(b);
-            for (const bitmap* r : {&and_, &or_, &xor_, &andnot_}) CHECK(spare_bits_clear(*r));
+            for (const bitmap* r : {&and_, &or_, &xor_, &andnot_}) CHECK(r->spare_bits_clear());
             bool same = true;
             for (std::size_t i = 0; i < n; ++i) {
                 same = same && and_.test(i) == (ma[i] && mb[i]);
@@ -249,7 +241,7 @@ TEST_SUITE("bitmap") {
             full.fill(true);
             bitmap x = a;
             x ^= full;
-            CHECK(spare_bits_clear(x));
+            CHECK(x.spare_bits_clear());
             CHECK(x.count() == n - a.count());
         }
     }
