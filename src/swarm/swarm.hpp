@@ -1,0 +1,94 @@
+// One content's swarm on the tracker: its peers and the copies of every piece, kept
+// incrementally as peers announce. Thread-safe: every public call takes the swarm's own lock.
+//
+// Availability is kept per role (user peers, network peers). Seeds, peers holding every piece,
+// are counted apart and not per piece (libtorrent's piece_picker does the same), so a seed
+// costs O(1) to join, announce or leave; a leecher's announce costs time in the words that
+// changed.
+#pragma once
+
+#include "core/bitmap.hpp"
+#include "core/ip_address.hpp"
+#include "wire/peer_list.hpp"
+#include "wire/stats_report.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace p2pcdn {
+
+enum class announce_event : std::uint8_t { update = 0, started = 1, completed = 2, stopped = 3 };
+
+enum class peer_selection : std::uint8_t {
+    random = 0,
+    // Prefer peers holding many pieces the requester lacks (count_andnot), from a random
+    // sample of candidates, so the cost stays bounded in large swarms.
+    complementary = 1,
+};
+
+struct announce_request {
+    std::string peer_id;  // 1 to max_peer_id_length bytes
+    ip_address address;
+    std::uint16_t port = 0;
+    peer_role role = peer_role::user;
+    announce_event event = announce_event::update;
+
+    // What the peer holds: either its whole bitmap, or changes since its last announce (HAVE:
+    // pieces gained, DONTHAVE: pieces lost), or neither (nothing changed; a new peer holds
+    // nothing, or everything with event completed).
+    const bitmap* full = nullptr;
+    std::vector<std::uint32_t> have;
+    std::vector<std::uint32_t> donthave;
+
+    std::uint32_t numwant = 50;
+    peer_selection selection = peer_selection::random;
+    bool include_network_peers = true;
+    std::uint64_t uploaded = 0;
+    std::uint64_t downloaded = 0;
+};
+
+class swarm {
+public:
+    // max_peers: the limit on peers (errc::limit past it). rng_seed 0 draws a random seed.
+    swarm(std::string content_id, std::size_t piece_count, std::uint32_t max_peers,
+          std::uint64_t rng_seed);
+    ~swarm();
+    swarm(const swarm&) = delete;
+    swarm& operator=(const swarm&) = delete;
+
+    const std::string& content_id() const noexcept;
+    std::size_t piece_count() const noexcept;
+
+    // Applies the announce and selects peers for the answer (none for event stopped, which
+    // removes the peer). All or nothing: on any error (errc::invalid for a bad peer id, both
+    // a full bitmap and deltas, or a bitmap of the wrong size; errc::range for a piece index
+    // out of range; errc::limit when a new peer would exceed max_peers) nothing changes.
+    // The answer's interval fields are left 0 for the tracker to fill.
+    peer_list announce(const announce_request& request, std::int64_t now_ms);
+    // Removes a peer; false if it was not there.
+    bool leave(std::string_view peer_id);
+    // Removes peers whose last announce is before `cutoff_ms`; returns how many.
+    std::size_t expire(std::int64_t cutoff_ms);
+
+    // A consistent snapshot, taken under the lock; each one gets the next seq.
+    stats_report snapshot(std::int64_t now_ms) const;
+    std::size_t peer_count() const;
+
+    // Test support: the copies per piece recounted from every peer's bitmap, for comparison
+    // with what the incremental counts say.
+    stats_report recount() const;
+    // The bitmap a peer last reported, or an empty bitmap of size 0 when it is not there.
+    bitmap peer_bitmap(std::string_view peer_id) const;
+
+    // Bytes of memory the peers take, for the memory-per-peer figure.
+    std::size_t memory_bytes() const;
+
+private:
+    struct state;
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace p2pcdn
