@@ -14,7 +14,8 @@ public:
 
     ip_address() = default;
     // Dotted IPv4 ("192.0.2.1") or RFC 4291/5952 IPv6 text ("2001:db8::1"); no brackets, no
-    // zone, no port. Throws errc::parse otherwise. An IPv4-mapped IPv6 address stays IPv6.
+    // zone, no port, at most 45 characters. Throws errc::parse otherwise. An IPv4-mapped IPv6
+    // address stays IPv6 and prints as ::ffff:a.b.c.d.
     static ip_address parse(std::string_view text);
     static ip_address v4(const std::uint8_t (&bytes)[4]);
     static ip_address v6(const std::uint8_t (&bytes)[16]);

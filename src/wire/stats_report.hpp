@@ -55,7 +55,7 @@ bitmap rarest_pieces(const stats_report& report);
 enum class copies_encoding {
     plain,  // "copies": [3,3,2,...]
     runs,   // "copies_runs": [value, run, value, run, ...]: compact when counts repeat
-    automatic,  // runs when they are at most half the size of plain
+    automatic,  // per array: runs when they are at most half the size of plain
 };
 
 // Limits every decoder applies before allocating.
@@ -64,10 +64,11 @@ struct stats_limits {
     std::size_t max_pieces = bitmap::max_bits;
 };
 
+// Throws errc::invalid for a report the decoder would reject (so whatever it writes decodes).
 std::string encode_stats_json(const stats_report& report,
                               copies_encoding encoding = copies_encoding::automatic);
 // Throws errc::parse with the member and the reason ("copies has 9 entries, expected 10";
-// "copies[4] is 12, above the 11 user peers"; "seeds 5 above user_peers 4") and errc::limit
+// "copies[4] is 12, above the 11 user peers"; "seeds is 5, above the 4 user peers") and errc::limit
 // when a size is above the limits. Unknown members are ignored; "v" must be 1.
 stats_report decode_stats_json(std::string_view json, const stats_limits& limits = {});
 
