@@ -40,13 +40,15 @@ using stats_callback = std::function<void(const stats_report&)>;
 
 class tracker {
 public:
-    // Throws errc::invalid for nonsensical settings (a zero limit or interval).
+    // Throws errc::invalid for nonsensical settings: a zero limit or interval, min_interval_s
+    // above interval_s, a negative peer timeout, max_pieces above bitmap::max_bits.
     explicit tracker(tracker_config config);
-    ~tracker();  // stops the thread, if any
+    // Stops the thread, if any. Must not run from one of the tracker's own callbacks.
+    ~tracker();
     tracker(const tracker&) = delete;
     tracker& operator=(const tracker&) = delete;
 
-    // Makes a swarm. Idempotent for the same piece count; errc::exists for another piece
+    // Makes a swarm (piece_count 0 is errc::invalid). Idempotent for the same piece count; errc::exists for another piece
     // count; errc::limit past max_swarms; errc::range past max_pieces; errc::invalid for a bad
     // content id.
     void add_content(std::string_view content_id, std::size_t piece_count);
@@ -59,8 +61,10 @@ public:
     // content with another piece count is errc::invalid. The answer carries the intervals.
     peer_list announce(std::string_view content_id, std::size_t piece_count,
                        const announce_request& request);
+    // false when the content or the peer is unknown.
     bool leave(std::string_view content_id, std::string_view peer_id);
-    // Removes peers silent for peer_timeout_ms, in every swarm; returns how many.
+    // Removes peers silent for peer_timeout_ms, in every swarm; returns how many. Swarms left
+    // empty are kept: a CCS may still be subscribed to them.
     std::size_t expire();
 
     // errc::not_found for an unknown content.
@@ -76,7 +80,9 @@ public:
     bool unsubscribe(std::uint64_t id);
 
     // Host-driven mode: delivers the reports that are due and expires silent peers; returns
-    // the milliseconds until the next report is due (-1 when there is no subscription).
+    // the milliseconds until the next report is due (-1 when there is no subscription). A
+    // callback that throws is counted and ignored; its subscription stays. Called from inside
+    // a callback (as stop_thread() would be), it throws errc::state instead of deadlocking.
     std::int64_t step();
     // Self-driven mode: a tracker thread calls step() until stop_thread() or destruction.
     // errc::state if it is already running.
