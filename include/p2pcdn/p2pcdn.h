@@ -263,6 +263,220 @@ P2PCDN_API int p2pcdn_content_hashes_export(const p2pcdn_content *content, unsig
 P2PCDN_API int p2pcdn_content_hashes_import(p2pcdn_content *content, int algo,
                                             unsigned int format, const void *data, size_t len);
 
+/* ---------------------------------------------------------------------------------------------
+ * Statistics: one swarm's snapshot, as a tracker takes it and a CCS reads it (TR 23.844 steps 3
+ * and 9). Counts are of user peers (UEs); network peers (CCSs joined as peers) are counted
+ * apart. A value object.
+ */
+typedef struct p2pcdn_stats p2pcdn_stats;
+
+typedef struct p2pcdn_stats_summary {
+    unsigned int version;      /* P2PCDN_STATS_SUMMARY_VERSION, set by the caller */
+    uint64_t seq;              /* per swarm, grows by one with each snapshot */
+    int64_t time_ms;           /* Unix time of the snapshot, milliseconds */
+    size_t piece_count;
+    uint32_t peers;            /* user peers */
+    uint32_t seeds;            /* user peers holding every piece */
+    uint32_t leechers;         /* peers - seeds */
+    uint32_t network_peers;
+    uint32_t min_copies;       /* copies of the rarest piece(s) */
+    uint32_t max_copies;
+    size_t pieces_at_min;
+    double distributed_copies; /* min_copies + (pieces above min_copies) / piece_count */
+    size_t cdn_pieces;         /* pieces the tracker advertises from the CDN */
+} p2pcdn_stats_summary;
+
+#define P2PCDN_STATS_SUMMARY_VERSION 1
+#define P2PCDN_STATS_SUMMARY_INIT {P2PCDN_STATS_SUMMARY_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+P2PCDN_API int p2pcdn_stats_summary_init(p2pcdn_stats_summary *summary, unsigned int version);
+
+/* One bin of the copies histogram: `pieces` pieces have exactly `copies` copies. */
+typedef struct p2pcdn_histogram_bin {
+    uint32_t copies;
+    uint64_t pieces;
+} p2pcdn_histogram_bin;
+
+/* JSON encodings of the copies array (docs/protocol.md, "Statistics report"). */
+#define P2PCDN_COPIES_AUTO 0u  /* runs when they are at most half the size of plain */
+#define P2PCDN_COPIES_PLAIN 1u /* "copies": [3,3,2,...] */
+#define P2PCDN_COPIES_RUNS 2u  /* "copies_runs": [value, run, ...] */
+
+/* Decodes a statistics report; every member is validated (P2PCDN_EPARSE with the member and
+ * the reason; P2PCDN_ELIMIT for a report above 64 MiB). */
+P2PCDN_API int p2pcdn_stats_from_json(p2pcdn_stats **out, const char *json, size_t len);
+P2PCDN_API int p2pcdn_stats_to_json(const p2pcdn_stats *stats, unsigned int encoding, char *buf,
+                                    size_t cap, size_t *size);
+P2PCDN_API int p2pcdn_stats_copy(p2pcdn_stats **out, const p2pcdn_stats *src);
+P2PCDN_API void p2pcdn_stats_free(p2pcdn_stats *stats);
+
+/* Borrowed; valid while the stats live. NULL for an invalid handle. */
+P2PCDN_API const char *p2pcdn_stats_content_id(const p2pcdn_stats *stats);
+/* Fills the fields known to summary->version. */
+P2PCDN_API int p2pcdn_stats_get_summary(const p2pcdn_stats *stats, p2pcdn_stats_summary *summary);
+/* Arrays follow the output-buffer rule with *count in elements, not bytes. */
+/* copies[i]: user peers holding piece i (piece_count elements). */
+P2PCDN_API int p2pcdn_stats_copies(const p2pcdn_stats *stats, uint32_t *buf, size_t cap,
+                                   size_t *count);
+/* network peers holding piece i: piece_count elements, or 0 when no network peer holds any. */
+P2PCDN_API int p2pcdn_stats_network_copies(const p2pcdn_stats *stats, uint32_t *buf, size_t cap,
+                                           size_t *count);
+/* The distinct copy counts present, ascending. */
+P2PCDN_API int p2pcdn_stats_histogram(const p2pcdn_stats *stats, p2pcdn_histogram_bin *buf,
+                                      size_t cap, size_t *count);
+/* The pieces at min_copies, as a new bitmap. */
+P2PCDN_API int p2pcdn_stats_rarest(const p2pcdn_stats *stats, p2pcdn_bitmap **out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Peer list: a tracker's answer to an announce. A value object.
+ */
+typedef struct p2pcdn_peerlist p2pcdn_peerlist;
+
+typedef enum p2pcdn_peer_role {
+    P2PCDN_PEER_USER = 0,   /* a UE */
+    P2PCDN_PEER_NETWORK = 1 /* a network peer, such as a CCS with the NSCF */
+} p2pcdn_peer_role;
+
+/* Peer ids are 1 to P2PCDN_PEER_ID_MAX bytes of any value (BitTorrent's 20-byte peer_id). */
+#define P2PCDN_PEER_ID_MAX 20
+/* Room for any IPv4 or IPv6 address text and its NUL. */
+#define P2PCDN_ADDRESS_MAX 46
+
+typedef struct p2pcdn_peer_info {
+    unsigned char id[P2PCDN_PEER_ID_MAX];
+    size_t id_len;
+    char address[P2PCDN_ADDRESS_MAX]; /* NUL-terminated, canonical text */
+    uint16_t port;
+    int role; /* p2pcdn_peer_role */
+    int seed; /* 1 if the peer holds every piece */
+} p2pcdn_peer_info;
+
+P2PCDN_API int p2pcdn_peerlist_copy(p2pcdn_peerlist **out, const p2pcdn_peerlist *src);
+P2PCDN_API void p2pcdn_peerlist_free(p2pcdn_peerlist *list);
+/* Announce again after interval_s; not before min_interval_s. Either pointer may be NULL. */
+P2PCDN_API int p2pcdn_peerlist_interval(const p2pcdn_peerlist *list, uint32_t *interval_s,
+                                        uint32_t *min_interval_s);
+/* The swarm's user seeds and leechers. Either pointer may be NULL. */
+P2PCDN_API int p2pcdn_peerlist_swarm_counts(const p2pcdn_peerlist *list, uint32_t *seeds,
+                                            uint32_t *leechers);
+P2PCDN_API int p2pcdn_peerlist_peer_count(const p2pcdn_peerlist *list, size_t *out);
+P2PCDN_API int p2pcdn_peerlist_peer_at(const p2pcdn_peerlist *list, size_t i,
+                                       p2pcdn_peer_info *out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Tracker: the swarms of a tracker (the Tracker AS). Safe to call from many threads at once:
+ * announces to different contents never wait for each other.
+ */
+typedef struct p2pcdn_tracker p2pcdn_tracker;
+
+typedef enum p2pcdn_announce_event {
+    P2PCDN_EVENT_UPDATE = 0,    /* a regular announce */
+    P2PCDN_EVENT_STARTED = 1,   /* the peer joins */
+    P2PCDN_EVENT_COMPLETED = 2, /* the peer now holds every piece */
+    P2PCDN_EVENT_STOPPED = 3    /* the peer leaves; the answer has no peers */
+} p2pcdn_announce_event;
+
+typedef enum p2pcdn_peer_selection {
+    P2PCDN_SELECT_RANDOM = 0,
+    /* prefer peers holding many pieces the requester lacks (from a bounded random sample) */
+    P2PCDN_SELECT_COMPLEMENTARY = 1
+} p2pcdn_peer_selection;
+
+#define P2PCDN_NUMWANT_DEFAULT 50u
+#define P2PCDN_NUMWANT_NONE 0xffffffffu
+
+typedef struct p2pcdn_announce {
+    unsigned int version;         /* P2PCDN_ANNOUNCE_VERSION */
+    const char *content_id;
+    size_t piece_count;           /* 0: the swarm must exist, or `bitmap` gives the count */
+    const void *peer_id;          /* 1 to P2PCDN_PEER_ID_MAX bytes */
+    size_t peer_id_len;
+    const char *address;          /* "192.0.2.1" or "2001:db8::1" */
+    uint16_t port;
+    int role;                     /* p2pcdn_peer_role */
+    int event;                    /* p2pcdn_announce_event */
+    /* What the peer holds: its whole bitmap, or the changes since its last announce, or
+     * neither (nothing changed; a new peer holds nothing, or everything when completed). */
+    const p2pcdn_bitmap *bitmap;
+    const uint32_t *have;         /* pieces gained */
+    size_t have_count;
+    const uint32_t *donthave;     /* pieces lost */
+    size_t donthave_count;
+    uint32_t numwant;             /* 0: P2PCDN_NUMWANT_DEFAULT; P2PCDN_NUMWANT_NONE: no peers */
+    int selection;                /* p2pcdn_peer_selection */
+    int exclude_network_peers;    /* 0: network peers are always offered */
+    uint64_t uploaded;
+    uint64_t downloaded;
+} p2pcdn_announce;
+
+#define P2PCDN_ANNOUNCE_VERSION 1
+#define P2PCDN_ANNOUNCE_INIT \
+    {P2PCDN_ANNOUNCE_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0, 0, 0}
+P2PCDN_API int p2pcdn_announce_init(p2pcdn_announce *announce, unsigned int version);
+
+/* Unix time in milliseconds. */
+typedef int64_t(P2PCDN_CALLBACK *p2pcdn_clock_cb)(void *payload);
+
+typedef struct p2pcdn_tracker_options {
+    unsigned int version;         /* P2PCDN_TRACKER_OPTIONS_VERSION */
+    uint32_t max_swarms;          /* 0: 10000 */
+    uint32_t max_peers_per_swarm; /* 0: 100000 */
+    size_t max_pieces;            /* 0: P2PCDN_BITMAP_MAX_BITS */
+    int no_create_swarms;         /* 0: an announce for an unknown content creates its swarm */
+    uint32_t interval_s;          /* 0: 1800 */
+    uint32_t min_interval_s;      /* 0: 60 */
+    int64_t peer_timeout_ms;      /* 0: 2 * interval_s */
+    uint64_t rng_seed;            /* 0: random; fixed for reproducible peer selection */
+    p2pcdn_clock_cb clock;        /* NULL: the system clock */
+    void *clock_payload;
+} p2pcdn_tracker_options;
+
+#define P2PCDN_TRACKER_OPTIONS_VERSION 1
+#define P2PCDN_TRACKER_OPTIONS_INIT {P2PCDN_TRACKER_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL}
+P2PCDN_API int p2pcdn_tracker_options_init(p2pcdn_tracker_options *opts, unsigned int version);
+
+/* A statistics subscription's callback. `stats` is borrowed for the call only (copy it with
+ * p2pcdn_stats_copy to keep it). Runs on the thread calling p2pcdn_tracker_step, or on the
+ * tracker's thread; never with a tracker lock held, so it may call the tracker. Return
+ * non-zero to end the subscription. */
+typedef int(P2PCDN_CALLBACK *p2pcdn_stats_cb)(const p2pcdn_stats *stats, void *payload);
+
+P2PCDN_API int p2pcdn_tracker_new(p2pcdn_tracker **out, const p2pcdn_tracker_options *opts);
+/* Stops the tracker's thread and waits for callbacks in flight. Not from a tracker callback. */
+P2PCDN_API void p2pcdn_tracker_free(p2pcdn_tracker *tracker);
+
+/* Makes a swarm. Same piece count again: P2PCDN_OK; another: P2PCDN_EEXISTS. */
+P2PCDN_API int p2pcdn_tracker_add_content(p2pcdn_tracker *tracker, const char *content_id,
+                                          size_t piece_count);
+P2PCDN_API int p2pcdn_tracker_remove_content(p2pcdn_tracker *tracker, const char *content_id);
+P2PCDN_API int p2pcdn_tracker_content_count(const p2pcdn_tracker *tracker, size_t *out);
+
+/* Applies an announce and answers it. `out` may be NULL when the answer is not wanted. A failed
+ * announce changes nothing. */
+P2PCDN_API int p2pcdn_tracker_announce(p2pcdn_tracker *tracker, const p2pcdn_announce *announce,
+                                       p2pcdn_peerlist **out);
+P2PCDN_API int p2pcdn_tracker_leave(p2pcdn_tracker *tracker, const char *content_id,
+                                    const void *peer_id, size_t peer_id_len);
+/* Removes peers not heard from for peer_timeout_ms; `removed` may be NULL. */
+P2PCDN_API int p2pcdn_tracker_expire(p2pcdn_tracker *tracker, size_t *removed);
+/* A snapshot of one swarm now. */
+P2PCDN_API int p2pcdn_tracker_stats(const p2pcdn_tracker *tracker, const char *content_id,
+                                    p2pcdn_stats **out);
+
+/* Periodic statistics of one content (content_id NULL or "": every content), every
+ * interval_ms (> 0, else P2PCDN_EINVAL), the first at once. Reports are delivered by
+ * p2pcdn_tracker_step or the tracker's thread. */
+P2PCDN_API int p2pcdn_tracker_subscribe(p2pcdn_tracker *tracker, const char *content_id,
+                                        int64_t interval_ms, p2pcdn_stats_cb callback,
+                                        void *payload, uint64_t *id_out);
+/* Waits for that subscription's callback in flight, unless called from it. */
+P2PCDN_API int p2pcdn_tracker_unsubscribe(p2pcdn_tracker *tracker, uint64_t id);
+/* Host-driven mode: delivers due reports and expires silent peers. *next_ms (may be NULL)
+ * receives the milliseconds until the next report is due, or -1 without subscriptions. */
+P2PCDN_API int p2pcdn_tracker_step(p2pcdn_tracker *tracker, int64_t *next_ms);
+/* Self-driven mode: a tracker thread calls step. P2PCDN_ESTATE if already running. */
+P2PCDN_API int p2pcdn_tracker_start(p2pcdn_tracker *tracker);
+P2PCDN_API int p2pcdn_tracker_stop(p2pcdn_tracker *tracker);
+
 #ifdef __cplusplus
 }
 #endif

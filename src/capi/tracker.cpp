@@ -1,0 +1,315 @@
+// p2pcdn_tracker and p2pcdn_announce: the C face of the tracker registry.
+#include "capi/bitmap_handle.hpp"
+#include "capi/guard.hpp"
+#include "capi/options.hpp"
+#include "capi/output.hpp"
+#include "capi/stats_handle.hpp"
+#include "capi/tracker_handle.hpp"
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+using p2pcdn::errc;
+using p2pcdn::fail;
+using p2pcdn::capi::checked;
+using p2pcdn::capi::guard;
+using p2pcdn::capi::out_param;
+
+namespace {
+
+constexpr std::size_t announce_sizes[] = {sizeof(p2pcdn_announce)};
+constexpr p2pcdn_announce announce_defaults = P2PCDN_ANNOUNCE_INIT;
+constexpr std::size_t tracker_options_sizes[] = {sizeof(p2pcdn_tracker_options)};
+constexpr p2pcdn_tracker_options tracker_options_defaults = P2PCDN_TRACKER_OPTIONS_INIT;
+
+const char* required_string(const char* s, const char* name) {
+    if (s == nullptr) {
+        fail(errc::invalid, "{} is NULL", name);
+    }
+    return s;
+}
+
+std::string bytes_input(const void* data, std::size_t len, const char* name) {
+    p2pcdn::capi::check_input(data, len, name);
+    return len == 0 ? std::string() : std::string(static_cast<const char*>(data), len);
+}
+
+std::vector<std::uint32_t> pieces_input(const uint32_t* pieces, std::size_t count,
+                                        const char* name) {
+    p2pcdn::capi::check_input(pieces, count, name);
+    return count == 0 ? std::vector<std::uint32_t>() : std::vector<std::uint32_t>(pieces,
+                                                                                    pieces + count);
+}
+
+template <typename Enum>
+Enum enum_input(int value, int last, const char* name) {
+    if (value < 0 || value > last) {
+        fail(errc::invalid, "{} {} is not one of 0 to {}", name, value, last);
+    }
+    return static_cast<Enum>(value);
+}
+
+p2pcdn::tracker_config config_from(const p2pcdn_tracker_options* given) {
+    const p2pcdn_tracker_options opts = p2pcdn::capi::read_options(
+        given, tracker_options_defaults, tracker_options_sizes, "p2pcdn_tracker_options");
+    p2pcdn::tracker_config config;
+    if (opts.max_swarms != 0) {
+        config.max_swarms = opts.max_swarms;
+    }
+    if (opts.max_peers_per_swarm != 0) {
+        config.max_peers_per_swarm = opts.max_peers_per_swarm;
+    }
+    if (opts.max_pieces != 0) {
+        config.max_pieces = opts.max_pieces;
+    }
+    config.create_swarms = opts.no_create_swarms == 0;
+    if (opts.interval_s != 0) {
+        config.interval_s = opts.interval_s;
+    }
+    if (opts.min_interval_s != 0) {
+        config.min_interval_s = opts.min_interval_s;
+    }
+    if (opts.peer_timeout_ms < 0) {
+        fail(errc::invalid, "peer_timeout_ms {} is negative", opts.peer_timeout_ms);
+    }
+    config.peer_timeout_ms = opts.peer_timeout_ms;
+    config.rng_seed = opts.rng_seed;
+    if (opts.clock != nullptr) {
+        config.clock = [clock = opts.clock, payload = opts.clock_payload] {
+            return clock(payload);
+        };
+    }
+    return config;
+}
+
+// The announce as the core takes it. The bitmap is borrowed: it lives as long as the handle,
+// which the caller keeps for the duration of the call.
+p2pcdn::announce_request request_from(const p2pcdn_announce& a) {
+    p2pcdn::announce_request request;
+    request.peer_id = bytes_input(a.peer_id, a.peer_id_len, "peer_id");
+    request.address = p2pcdn::ip_address::parse(required_string(a.address, "address"));
+    request.port = a.port;
+    request.role = enum_input<p2pcdn::peer_role>(a.role, P2PCDN_PEER_NETWORK, "role");
+    request.event = enum_input<p2pcdn::announce_event>(a.event, P2PCDN_EVENT_STOPPED, "event");
+    if (a.bitmap != nullptr) {
+        request.full = &checked(a.bitmap).bits;
+    }
+    request.have = pieces_input(a.have, a.have_count, "have");
+    request.donthave = pieces_input(a.donthave, a.donthave_count, "donthave");
+    request.numwant = a.numwant == 0                     ? P2PCDN_NUMWANT_DEFAULT
+                      : a.numwant == P2PCDN_NUMWANT_NONE ? 0
+                                                         : a.numwant;
+    request.selection =
+        enum_input<p2pcdn::peer_selection>(a.selection, P2PCDN_SELECT_COMPLEMENTARY, "selection");
+    request.include_network_peers = a.exclude_network_peers == 0;
+    request.uploaded = a.uploaded;
+    request.downloaded = a.downloaded;
+    return request;
+}
+
+// What a C subscription needs from the moment it is registered: the callback, and its own id
+// once known, so a non-zero return can end it.
+struct c_subscription {
+    p2pcdn_stats_cb callback;
+    void* payload;
+    p2pcdn::tracker* tracker;
+    std::atomic<std::uint64_t> id{0};
+    std::atomic<bool> ended{false};
+};
+
+}  // namespace
+
+extern "C" {
+
+P2PCDN_API int p2pcdn_announce_init(p2pcdn_announce* announce, unsigned int version) {
+    return guard([&] {
+        p2pcdn::capi::init_options(announce, version, announce_sizes, "p2pcdn_announce");
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_options_init(p2pcdn_tracker_options* opts, unsigned int version) {
+    return guard([&] {
+        p2pcdn::capi::init_options(opts, version, tracker_options_sizes, "p2pcdn_tracker_options");
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_new(p2pcdn_tracker** out, const p2pcdn_tracker_options* opts) {
+    return guard([&] {
+        auto& result = out_param(out, "out");
+        auto impl = std::make_unique<p2pcdn::tracker>(config_from(opts));
+        result = p2pcdn::capi::make_handle<p2pcdn_tracker>(std::move(impl));
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API void p2pcdn_tracker_free(p2pcdn_tracker* tracker) {
+    p2pcdn::capi::release_handle(tracker);
+}
+
+P2PCDN_API int p2pcdn_tracker_add_content(p2pcdn_tracker* tracker, const char* content_id,
+                                          size_t piece_count) {
+    return guard([&] {
+        checked(tracker).impl->add_content(required_string(content_id, "content_id"),
+                                           piece_count);
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_remove_content(p2pcdn_tracker* tracker, const char* content_id) {
+    return guard([&] {
+        const char* id = required_string(content_id, "content_id");
+        if (!checked(tracker).impl->remove_content(id)) {
+            fail(errc::not_found, "unknown content '{}'", id);
+        }
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_content_count(const p2pcdn_tracker* tracker, size_t* out) {
+    return guard([&] {
+        const auto& t = checked(tracker);
+        out_param(out, "out") = t.impl->content_count();
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_announce(p2pcdn_tracker* tracker, const p2pcdn_announce* announce,
+                                       p2pcdn_peerlist** out) {
+    return guard([&] {
+        auto& t = checked(tracker);
+        if (announce == nullptr) {
+            fail(errc::invalid, "announce is NULL");
+        }
+        const p2pcdn_announce a = p2pcdn::capi::read_options(announce, announce_defaults,
+                                                             announce_sizes, "p2pcdn_announce");
+        const char* content_id = required_string(a.content_id, "content_id");
+        const p2pcdn::announce_request request = request_from(a);
+        // Allocated before the announce so that running out of memory cannot lose an answer
+        // to an announce already applied.
+        p2pcdn_peerlist* answer =
+            out != nullptr ? p2pcdn::capi::make_handle<p2pcdn_peerlist>(p2pcdn::peer_list{})
+                           : nullptr;
+        try {
+            p2pcdn::peer_list list = t.impl->announce(content_id, a.piece_count, request);
+            if (answer != nullptr) {
+                answer->list = std::move(list);
+                *out = answer;
+            }
+        } catch (...) {
+            p2pcdn::capi::release_handle(answer);
+            throw;
+        }
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_leave(p2pcdn_tracker* tracker, const char* content_id,
+                                    const void* peer_id, size_t peer_id_len) {
+    return guard([&] {
+        auto& t = checked(tracker);
+        const char* id = required_string(content_id, "content_id");
+        if (!t.impl->leave(id, bytes_input(peer_id, peer_id_len, "peer_id"))) {
+            fail(errc::not_found, "no such peer in content '{}'", id);
+        }
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_expire(p2pcdn_tracker* tracker, size_t* removed) {
+    return guard([&] {
+        const std::size_t n = checked(tracker).impl->expire();
+        if (removed != nullptr) {
+            *removed = n;
+        }
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_stats(const p2pcdn_tracker* tracker, const char* content_id,
+                                    p2pcdn_stats** out) {
+    return guard([&] {
+        const auto& t = checked(tracker);
+        auto& result = out_param(out, "out");
+        auto report = t.impl->stats(required_string(content_id, "content_id"));
+        result = p2pcdn::capi::make_handle<p2pcdn_stats>(std::move(report));
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_subscribe(p2pcdn_tracker* tracker, const char* content_id,
+                                        int64_t interval_ms, p2pcdn_stats_cb callback,
+                                        void* payload, uint64_t* id_out) {
+    return guard([&] {
+        auto& t = checked(tracker);
+        if (callback == nullptr) {
+            fail(errc::invalid, "callback is NULL");
+        }
+        auto sub = std::make_shared<c_subscription>();
+        sub->callback = callback;
+        sub->payload = payload;
+        sub->tracker = t.impl.get();
+        // The report is lent to the callback as a p2pcdn_stats handle for the call only.
+        auto deliver = [sub](const p2pcdn::stats_report& report) {
+            if (sub->ended.load()) {
+                return;
+            }
+            p2pcdn_stats* view = p2pcdn::capi::make_handle<p2pcdn_stats>(report);
+            const int rc = sub->callback(view, sub->payload);
+            p2pcdn::capi::release_handle(view);
+            if (rc != 0 && !sub->ended.exchange(true)) {
+                // Before subscribe() has returned the id, ending is left to it.
+                if (const std::uint64_t id = sub->id.load(); id != 0) {
+                    sub->tracker->unsubscribe(id);
+                }
+            }
+        };
+        const std::uint64_t id =
+            t.impl->subscribe(content_id != nullptr ? content_id : "", interval_ms, deliver);
+        sub->id.store(id);
+        if (sub->ended.load()) {
+            t.impl->unsubscribe(id);
+        }
+        if (id_out != nullptr) {
+            *id_out = id;
+        }
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_unsubscribe(p2pcdn_tracker* tracker, uint64_t id) {
+    return guard([&] {
+        if (!checked(tracker).impl->unsubscribe(id)) {
+            fail(errc::not_found, "no subscription {}", id);
+        }
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_step(p2pcdn_tracker* tracker, int64_t* next_ms) {
+    return guard([&] {
+        const std::int64_t next = checked(tracker).impl->step();
+        if (next_ms != nullptr) {
+            *next_ms = next;
+        }
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_start(p2pcdn_tracker* tracker) {
+    return guard([&] {
+        checked(tracker).impl->start_thread();
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_stop(p2pcdn_tracker* tracker) {
+    return guard([&] {
+        checked(tracker).impl->stop_thread();
+        return P2PCDN_OK;
+    });
+}
+
+}  // extern "C"
