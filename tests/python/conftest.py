@@ -42,3 +42,29 @@ def write_file(tmp_path):
         return path
 
     return write
+
+
+class FakeClock:
+    """A tracker clock the test moves by hand: Unix time in ms."""
+
+    def __init__(self, now=1_700_000_000_000):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, ms):
+        self.now += ms
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def tracker(clock):
+    """A tracker on the fake clock with a fixed seed, closed after the test."""
+    with p2pcdn.Tracker(clock=clock, rng_seed=7, interval=120, min_interval=30,
+                        peer_timeout_ms=10_000) as t:
+        yield t

@@ -8,11 +8,34 @@ The library is opened with ctypes.CDLL, which releases the GIL during each call.
 import ctypes
 import ctypes.util
 import os
-from ctypes import POINTER, c_char_p, c_int, c_size_t, c_uint, c_uint32, c_uint64, c_void_p
+from ctypes import (
+    POINTER,
+    c_char_p,
+    c_int,
+    c_int64,
+    c_size_t,
+    c_uint,
+    c_uint32,
+    c_uint64,
+    c_void_p,
+)
 from pathlib import Path
 
 from ._errors import _check, _check_ptr
-from ._types import BitmapPtr, ContentPtr, HashOptions
+from ._types import (
+    STATS_CB,
+    Announce,
+    BitmapPtr,
+    ContentPtr,
+    HashOptions,
+    HistogramBin,
+    PeerInfo,
+    PeerListPtr,
+    StatsPtr,
+    StatsSummary,
+    TrackerOptions,
+    TrackerPtr,
+)
 
 # The ABI major (SOVERSION) these declarations were written for.
 ABI_VERSION = 0
@@ -200,3 +223,50 @@ _fn("p2pcdn_content_hashes_export", [_content, c_uint, c_void_p, c_size_t, _size
     _check)
 _fn("p2pcdn_content_hashes_import", [_content, c_int, c_uint, c_void_p, c_size_t], c_int,
     _check)
+
+# Statistics.
+_stats = StatsPtr
+_stats_out = POINTER(StatsPtr)
+_u32_array = POINTER(c_uint32)
+_fn("p2pcdn_stats_summary_init", [POINTER(StatsSummary), c_uint], c_int, _check)
+_fn("p2pcdn_stats_from_json", [_stats_out, c_char_p, c_size_t], c_int, _check)
+_fn("p2pcdn_stats_to_json", [_stats, c_uint, c_char_p, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_stats_copy", [_stats_out, _stats], c_int, _check)
+_fn("p2pcdn_stats_free", [_stats], None)
+_fn("p2pcdn_stats_content_id", [_stats], c_char_p, _check_ptr)
+_fn("p2pcdn_stats_get_summary", [_stats, POINTER(StatsSummary)], c_int, _check)
+_fn("p2pcdn_stats_copies", [_stats, _u32_array, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_stats_network_copies", [_stats, _u32_array, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_stats_histogram", [_stats, POINTER(HistogramBin), c_size_t, _size_out], c_int,
+    _check)
+_fn("p2pcdn_stats_rarest", [_stats, _bitmap_out], c_int, _check)
+
+# Peer list.
+_peerlist = PeerListPtr
+_peerlist_out = POINTER(PeerListPtr)
+_fn("p2pcdn_peerlist_copy", [_peerlist_out, _peerlist], c_int, _check)
+_fn("p2pcdn_peerlist_free", [_peerlist], None)
+_fn("p2pcdn_peerlist_interval", [_peerlist, _u32_array, _u32_array], c_int, _check)
+_fn("p2pcdn_peerlist_swarm_counts", [_peerlist, _u32_array, _u32_array], c_int, _check)
+_fn("p2pcdn_peerlist_peer_count", [_peerlist, _size_out], c_int, _check)
+_fn("p2pcdn_peerlist_peer_at", [_peerlist, c_size_t, POINTER(PeerInfo)], c_int, _check)
+
+# Tracker.
+_tracker = TrackerPtr
+_fn("p2pcdn_announce_init", [POINTER(Announce), c_uint], c_int, _check)
+_fn("p2pcdn_tracker_options_init", [POINTER(TrackerOptions), c_uint], c_int, _check)
+_fn("p2pcdn_tracker_new", [POINTER(TrackerPtr), POINTER(TrackerOptions)], c_int, _check)
+_fn("p2pcdn_tracker_free", [_tracker], None)
+_fn("p2pcdn_tracker_add_content", [_tracker, c_char_p, c_size_t], c_int, _check)
+_fn("p2pcdn_tracker_remove_content", [_tracker, c_char_p], c_int, _check)
+_fn("p2pcdn_tracker_content_count", [_tracker, _size_out], c_int, _check)
+_fn("p2pcdn_tracker_announce", [_tracker, POINTER(Announce), _peerlist_out], c_int, _check)
+_fn("p2pcdn_tracker_leave", [_tracker, c_char_p, c_void_p, c_size_t], c_int, _check)
+_fn("p2pcdn_tracker_expire", [_tracker, _size_out], c_int, _check)
+_fn("p2pcdn_tracker_stats", [_tracker, c_char_p, _stats_out], c_int, _check)
+_fn("p2pcdn_tracker_subscribe",
+    [_tracker, c_char_p, c_int64, STATS_CB, c_void_p, POINTER(c_uint64)], c_int, _check)
+_fn("p2pcdn_tracker_unsubscribe", [_tracker, c_uint64], c_int, _check)
+_fn("p2pcdn_tracker_step", [_tracker, POINTER(c_int64)], c_int, _check)
+_fn("p2pcdn_tracker_start", [_tracker], c_int, _check)
+_fn("p2pcdn_tracker_stop", [_tracker], c_int, _check)

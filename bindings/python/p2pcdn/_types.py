@@ -12,6 +12,18 @@ class ContentPtr(ctypes.c_void_p):
     pass
 
 
+class StatsPtr(ctypes.c_void_p):
+    pass
+
+
+class PeerListPtr(ctypes.c_void_p):
+    pass
+
+
+class TrackerPtr(ctypes.c_void_p):
+    pass
+
+
 # typedef int (*p2pcdn_progress_cb)(uint64_t done_bytes, uint64_t total_bytes, void *payload);
 PROGRESS_CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_uint64, ctypes.c_uint64, ctypes.c_void_p)
 
@@ -46,3 +58,136 @@ BITMAP_LENIENT = 1
 BITMAP_MAX_BITS = 67108864
 CONTENT_ID_MAX = 128
 PIECE_LENGTH_MAX = 1073741824
+
+
+# -- Statistics -------------------------------------------------------------------------------
+
+STATS_SUMMARY_VERSION = 1
+
+
+class StatsSummary(ctypes.Structure):
+    """p2pcdn_stats_summary, version 1. Prepared with p2pcdn_stats_summary_init."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("seq", ctypes.c_uint64),
+        ("time_ms", ctypes.c_int64),
+        ("piece_count", ctypes.c_size_t),
+        ("peers", ctypes.c_uint32),
+        ("seeds", ctypes.c_uint32),
+        ("leechers", ctypes.c_uint32),
+        ("network_peers", ctypes.c_uint32),
+        ("min_copies", ctypes.c_uint32),
+        ("max_copies", ctypes.c_uint32),
+        ("pieces_at_min", ctypes.c_size_t),
+        ("distributed_copies", ctypes.c_double),
+        ("cdn_pieces", ctypes.c_size_t),
+    ]
+
+
+class HistogramBin(ctypes.Structure):
+    """p2pcdn_histogram_bin: `pieces` pieces have exactly `copies` copies."""
+
+    _fields_ = [("copies", ctypes.c_uint32), ("pieces", ctypes.c_uint64)]
+
+
+# JSON encodings of the copies array.
+COPIES_AUTO = 0
+COPIES_PLAIN = 1
+COPIES_RUNS = 2
+
+# -- Peer list --------------------------------------------------------------------------------
+
+# p2pcdn_peer_role
+PEER_USER = 0
+PEER_NETWORK = 1
+
+PEER_ID_MAX = 20
+ADDRESS_MAX = 46
+
+
+class PeerInfo(ctypes.Structure):
+    """p2pcdn_peer_info (not versioned: the library fills it whole)."""
+
+    _fields_ = [
+        ("id", ctypes.c_ubyte * PEER_ID_MAX),
+        ("id_len", ctypes.c_size_t),
+        ("address", ctypes.c_char * ADDRESS_MAX),
+        ("port", ctypes.c_uint16),
+        ("role", ctypes.c_int),
+        ("seed", ctypes.c_int),
+    ]
+
+
+# -- Tracker ----------------------------------------------------------------------------------
+
+# p2pcdn_announce_event
+EVENT_UPDATE = 0
+EVENT_STARTED = 1
+EVENT_COMPLETED = 2
+EVENT_STOPPED = 3
+
+# p2pcdn_peer_selection
+SELECT_RANDOM = 0
+SELECT_COMPLEMENTARY = 1
+
+NUMWANT_DEFAULT = 50
+NUMWANT_NONE = 0xFFFFFFFF
+
+ANNOUNCE_VERSION = 1
+
+
+class Announce(ctypes.Structure):
+    """p2pcdn_announce, version 1. Prepared with p2pcdn_announce_init; the pointers in it
+    must stay alive for the p2pcdn_tracker_announce call only."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("content_id", ctypes.c_char_p),
+        ("piece_count", ctypes.c_size_t),
+        ("peer_id", ctypes.c_void_p),
+        ("peer_id_len", ctypes.c_size_t),
+        ("address", ctypes.c_char_p),
+        ("port", ctypes.c_uint16),
+        ("role", ctypes.c_int),
+        ("event", ctypes.c_int),
+        ("bitmap", BitmapPtr),
+        ("have", ctypes.POINTER(ctypes.c_uint32)),
+        ("have_count", ctypes.c_size_t),
+        ("donthave", ctypes.POINTER(ctypes.c_uint32)),
+        ("donthave_count", ctypes.c_size_t),
+        ("numwant", ctypes.c_uint32),
+        ("selection", ctypes.c_int),
+        ("exclude_network_peers", ctypes.c_int),
+        ("uploaded", ctypes.c_uint64),
+        ("downloaded", ctypes.c_uint64),
+    ]
+
+
+# typedef int64_t (*p2pcdn_clock_cb)(void *payload);
+CLOCK_CB = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p)
+
+# typedef int (*p2pcdn_stats_cb)(const p2pcdn_stats *stats, void *payload);
+# The stats pointer arrives as a plain address (int or None): the callback wraps it in a
+# StatsPtr itself before handing it back to the library.
+STATS_CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+
+TRACKER_OPTIONS_VERSION = 1
+
+
+class TrackerOptions(ctypes.Structure):
+    """p2pcdn_tracker_options, version 1. Prepared with p2pcdn_tracker_options_init."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("max_swarms", ctypes.c_uint32),
+        ("max_peers_per_swarm", ctypes.c_uint32),
+        ("max_pieces", ctypes.c_size_t),
+        ("no_create_swarms", ctypes.c_int),
+        ("interval_s", ctypes.c_uint32),
+        ("min_interval_s", ctypes.c_uint32),
+        ("peer_timeout_ms", ctypes.c_int64),
+        ("rng_seed", ctypes.c_uint64),
+        ("clock", CLOCK_CB),
+        ("clock_payload", ctypes.c_void_p),
+    ]

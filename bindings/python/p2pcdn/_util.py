@@ -9,6 +9,8 @@ from ._errors import InvalidArgument, OutOfRange
 SIZE_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_size_t)) - 1
 UINT32_MAX = 2**32 - 1
 UINT64_MAX = 2**64 - 1
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
 
 
 def unsigned(value, name, maximum=SIZE_MAX):
@@ -21,6 +23,25 @@ def unsigned(value, name, maximum=SIZE_MAX):
     if value < 0 or value > maximum:
         raise OutOfRange(f"{name} {value} is outside 0..{maximum}")
     return value
+
+
+def signed64(value, name):
+    """An int for an int64_t parameter, refused rather than wrapped when outside its range."""
+    value = operator.index(value)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise OutOfRange(f"{name} {value} is outside {INT64_MIN}..{INT64_MAX}")
+    return value
+
+
+def enum_code(table, value, what):
+    """The C code for a name of `table` (case-insensitive). Ints go to the library unchanged,
+    which judges them itself, so codes newer than this binding still work."""
+    if isinstance(value, int):
+        return value
+    try:
+        return table[value.lower()]
+    except (KeyError, AttributeError):
+        raise InvalidArgument(f"unknown {what} {value!r}; allowed: {', '.join(table)}") from None
 
 
 def as_buffer(data):

@@ -5,7 +5,7 @@ from ctypes import byref
 
 from . import _lib
 from ._handle import Handle
-from ._errors import HashMismatch, InvalidArgument
+from ._errors import HashMismatch
 from ._types import (
     HASH_NONE,
     HASH_OPTIONS_VERSION,
@@ -24,6 +24,7 @@ from ._util import (
     as_cstring,
     as_path,
     as_text,
+    enum_code,
     read_output,
     unsigned,
 )
@@ -33,14 +34,7 @@ _ALGO_NAMES = {HASH_NONE: None, HASH_SHA1: "sha1", HASH_SHA256: "sha256"}
 _FORMATS = {"raw": HASHES_RAW, "hex": HASHES_HEX}
 
 
-def _code(table, value, what):
-    # Names for Python callers; ints go to the library unchanged, which judges them itself.
-    if isinstance(value, int):
-        return value
-    try:
-        return table[value.lower()]
-    except (KeyError, AttributeError):
-        raise InvalidArgument(f"unknown {what} {value!r}; allowed: {', '.join(table)}") from None
+_code = enum_code
 
 
 class _Progress:
