@@ -63,7 +63,11 @@ public:
     std::size_t piece_count() const noexcept;
 
     // Applies the announce and selects peers for the answer (none for event stopped, which
-    // removes the peer). All or nothing: on any error (errc::invalid for a bad peer id, both
+    // removes the peer; stopping an unknown peer is not an error). Network peers come first
+    // in the answer and count against numwant. A known peer announcing another role moves its
+    // pieces to that role's counts. Event completed means every piece: with donthave pieces
+    // or a bitmap missing pieces it is errc::invalid. In a content of 0 pieces every peer is
+    // a seed. All or nothing: on any error (errc::invalid for a bad peer id, both
     // a full bitmap and deltas, or a bitmap of the wrong size; errc::range for a piece index
     // out of range; errc::limit when a new peer would exceed max_peers) nothing changes.
     // The answer's interval fields are left 0 for the tracker to fill.
