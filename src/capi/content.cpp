@@ -12,18 +12,12 @@ using p2pcdn::fail;
 using p2pcdn::capi::checked;
 using p2pcdn::capi::guard;
 using p2pcdn::capi::out_param;
+using p2pcdn::capi::required_string;
 
 namespace {
 
 constexpr std::size_t hash_options_sizes[] = {sizeof(p2pcdn_hash_options)};
 constexpr p2pcdn_hash_options hash_options_defaults = P2PCDN_HASH_OPTIONS_INIT;
-
-const char* required_string(const char* s, const char* name) {
-    if (s == nullptr) {
-        fail(errc::invalid, "{} is NULL", name);
-    }
-    return s;
-}
 
 // The C options become the core's settings; the progress callback is wrapped so that its
 // non-zero return stops the work.

@@ -1,5 +1,6 @@
-// The one rule for variable-size output (p2pcdn.h): *size gets the full size (text: with its
-// NUL); a NULL buffer is a size query; a short buffer is P2PCDN_EBUFS.
+// Argument checks shared by the C entry points, and the one rule for variable-size output
+// (p2pcdn.h): *size gets the full size (text: with its NUL); a NULL buffer is a size query; a
+// short buffer is P2PCDN_EBUFS.
 #pragma once
 
 #include "core/error.hpp"
@@ -46,6 +47,14 @@ T& out_param(T* out, const char* name) {
         fail(errc::invalid, "{} is NULL", name);
     }
     return *out;
+}
+
+// A required C string argument.
+inline const char* required_string(const char* s, const char* name) {
+    if (s == nullptr) {
+        fail(errc::invalid, "{} is NULL", name);
+    }
+    return s;
 }
 
 // Input (pointer, length) pairs: NULL is only allowed with length 0.

@@ -15,6 +15,7 @@ using p2pcdn::fail;
 using p2pcdn::capi::checked;
 using p2pcdn::capi::guard;
 using p2pcdn::capi::out_param;
+using p2pcdn::capi::required_string;
 
 namespace {
 
@@ -22,13 +23,6 @@ constexpr std::size_t announce_sizes[] = {sizeof(p2pcdn_announce)};
 constexpr p2pcdn_announce announce_defaults = P2PCDN_ANNOUNCE_INIT;
 constexpr std::size_t tracker_options_sizes[] = {sizeof(p2pcdn_tracker_options)};
 constexpr p2pcdn_tracker_options tracker_options_defaults = P2PCDN_TRACKER_OPTIONS_INIT;
-
-const char* required_string(const char* s, const char* name) {
-    if (s == nullptr) {
-        fail(errc::invalid, "{} is NULL", name);
-    }
-    return s;
-}
 
 std::string bytes_input(const void* data, std::size_t len, const char* name) {
     p2pcdn::capi::check_input(data, len, name);
