@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/popcount.hpp"
 #include "swarm/availability.hpp"
+#include "swarm/cdn_directory.hpp"
 #include "swarm/peer_index.hpp"
 #include "swarm/peer_selection.hpp"
 #include "swarm/peer_table.hpp"
@@ -15,6 +16,7 @@
 namespace p2pcdn {
 
 using swarm_detail::availability;
+using swarm_detail::cdn_directory;
 using swarm_detail::peer_index;
 using swarm_detail::peer_record;
 using swarm_detail::peer_table;
@@ -62,7 +64,8 @@ bool contradicts(const announce_request& request, std::vector<std::uint64_t>& sc
 }  // namespace
 
 struct swarm::state {
-    state(std::string id, std::size_t pieces, std::uint32_t limit, std::uint64_t seed)
+    state(std::string id, std::size_t pieces, std::uint32_t limit, std::uint64_t seed,
+          cdn_limits cdn_limit)
         : content_id(std::move(id)),
           piece_count(pieces),
           words((pieces + 63) / 64),
@@ -71,7 +74,9 @@ struct swarm::state {
           index(random_seed()),
           peers(words),
           user(pieces),
-          network(pieces) {
+          network(pieces),
+          cdn(pieces, cdn_limit.max_sources),
+          cdn_per_answer(cdn_limit.max_per_answer) {
         user.ensure_allocated();
         tail_mask = piece_count % 64 == 0 ? all_ones : all_ones << (64 - piece_count % 64);
     }
@@ -96,6 +101,10 @@ struct swarm::state {
     swarm_detail::selection_scratch selection;
     std::vector<std::uint32_t> chosen;
     std::vector<std::uint64_t> validation_scratch;
+
+    // Last: the announce path only reads whether it is empty.
+    cdn_directory cdn;
+    const std::uint32_t cdn_per_answer;
 
     availability& role_availability(peer_role role) noexcept {
         return role == peer_role::network ? network : user;
@@ -270,6 +279,19 @@ struct swarm::state {
         peers.pop_into(slot);
     }
 
+    // Whether the requester holds every piece once the announce is applied, as far as can be
+    // told before applying it: a seed wants nothing from the CDN, so its answer needs no room
+    // for sources. A leecher's last HAVE is missed here; fill_answer then finds nothing wanted.
+    bool ends_as_seed(const announce_request& request, std::uint32_t slot) const noexcept {
+        if (piece_count == 0 || request.event == announce_event::completed) {
+            return true;
+        }
+        if (request.full != nullptr) {
+            return request.full->count() == piece_count;
+        }
+        return slot != peer_index::npos && peers.record(slot).seed && request.donthave.empty();
+    }
+
     void answer_counts(peer_list& answer) const noexcept {
         answer.seeds = user.seeds();
         answer.leechers = user_count() - user.seeds();
@@ -287,12 +309,12 @@ struct swarm::state {
 };
 
 swarm::swarm(std::string content_id, std::size_t piece_count, std::uint32_t max_peers,
-             std::uint64_t rng_seed) {
+             std::uint64_t rng_seed, cdn_limits cdn) {
     if (piece_count > bitmap::max_bits) {
         fail(errc::range, "content of {} pieces exceeds the maximum of {}", piece_count,
              bitmap::max_bits);
     }
-    state_ = std::make_unique<state>(std::move(content_id), piece_count, max_peers, rng_seed);
+    state_ = std::make_unique<state>(std::move(content_id), piece_count, max_peers, rng_seed, cdn);
 }
 
 swarm::~swarm() = default;
@@ -307,6 +329,8 @@ std::size_t swarm::piece_count() const noexcept {
 peer_list swarm::announce(const announce_request& request, std::int64_t now_ms) {
     state& s = *state_;
     peer_list answer;
+    answer.content_id = s.content_id;
+    answer.piece_count = s.piece_count;
     std::lock_guard<std::mutex> guard(s.lock);
 
     // Everything that can fail happens before the first change: validation, then the
@@ -337,6 +361,10 @@ peer_list swarm::announce(const announce_request& request, std::int64_t now_ms) 
         std::min<std::uint32_t>(request.numwant, joining ? s.peers.size() : s.peers.size() - 1);
     answer.peers.reserve(numwant);
     s.chosen.reserve(numwant);
+    // A content without CDN sources (the common case) costs this one test.
+    if (!s.cdn.empty() && s.cdn_per_answer != 0 && !s.ends_as_seed(request, slot)) {
+        s.cdn.prepare_answer(now_ms, s.cdn_per_answer, answer.cdn);
+    }
 
     // From here on nothing throws.
     if (joining) {
@@ -385,6 +413,13 @@ peer_list swarm::announce(const announce_request& request, std::int64_t now_ms) 
         entry.role = peer.role;
         entry.seed = peer.seed;
     }
+    if (!answer.cdn.empty()) {
+        if (rec.seed) {
+            answer.cdn.clear();
+        } else {
+            s.cdn.fill_answer(bits, now_ms, answer.cdn);
+        }
+    }
     s.answer_counts(answer);
     return answer;
 }
@@ -424,7 +459,34 @@ stats_report swarm::snapshot(std::int64_t now_ms) const {
     if (s.network.holds_anything()) {
         s.network.copies(report.network_copies);
     }
+    if (!s.cdn.empty()) {
+        report.cdn_pieces = s.cdn.live_pieces(now_ms);
+    }
     return report;
+}
+
+void swarm::publish_cdn(cdn_source source, std::int64_t now_ms) {
+    state& s = *state_;
+    std::lock_guard<std::mutex> guard(s.lock);
+    s.cdn.publish(std::move(source), now_ms);
+}
+
+std::size_t swarm::withdraw_cdn(std::string_view uri, const bitmap* pieces, std::int64_t now_ms) {
+    state& s = *state_;
+    std::lock_guard<std::mutex> guard(s.lock);
+    return s.cdn.withdraw(uri, pieces, now_ms);
+}
+
+std::vector<cdn_source> swarm::cdn_sources(std::int64_t now_ms) const {
+    const state& s = *state_;
+    std::lock_guard<std::mutex> guard(s.lock);
+    return s.cdn.live(now_ms);
+}
+
+std::size_t swarm::expire_cdn(std::int64_t now_ms) {
+    state& s = *state_;
+    std::lock_guard<std::mutex> guard(s.lock);
+    return s.cdn.drop_expired(now_ms);
 }
 
 std::size_t swarm::peer_count() const {

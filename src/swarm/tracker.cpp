@@ -106,6 +106,12 @@ void validate_config(const tracker_config& c) {
     if (c.peer_timeout_ms < 0) {
         fail(errc::invalid, "peer_timeout_ms is negative ({})", c.peer_timeout_ms);
     }
+    if (c.max_cdn_sources == 0) {
+        fail(errc::invalid, "max_cdn_sources is 0");
+    }
+    if (c.max_cdn_per_answer == 0) {
+        fail(errc::invalid, "max_cdn_per_answer is 0");
+    }
 }
 
 }  // namespace
@@ -118,6 +124,22 @@ struct tracker::state {
           registry(config.max_swarms) {}
 
     std::int64_t now() const { return config.clock(); }
+
+    std::shared_ptr<swarm> make_swarm(const std::string& key, std::size_t piece_count) const {
+        return std::make_shared<swarm>(
+            key, piece_count, config.max_peers_per_swarm, swarm_seed(config.rng_seed, key),
+            cdn_limits{config.max_cdn_sources, config.max_cdn_per_answer});
+    }
+
+    // The swarm of a known content; errc::not_found (errc::invalid for a bad id) otherwise.
+    std::shared_ptr<swarm> existing(std::string_view content_id) const {
+        auto target = registry.find(std::string(content_id));
+        if (target == nullptr) {
+            content_layout::validate_id(content_id);  // a bad id says so rather than "unknown"
+            fail(errc::not_found, "unknown content '{}'", content_id);
+        }
+        return target;
+    }
 
     const tracker_config config;
     const std::int64_t peer_timeout_ms;
@@ -161,10 +183,13 @@ struct tracker::state {
     std::size_t expire_all(std::int64_t now_ms) {
         // Swarms left empty stay: a CCS may still be subscribed to one, and the next announce
         // would only make it again. remove_content() is the way to drop a content.
+        // Expired CDN sources are erased here too: reads already skip them, this returns their
+        // memory (and is not counted: the result is peers).
         const std::int64_t cutoff = now_ms - peer_timeout_ms;
         std::size_t removed = 0;
         for (const auto& s : registry.all()) {
             removed += s->expire(cutoff);
+            s->expire_cdn(now_ms);
         }
         return removed;
     }
@@ -293,8 +318,7 @@ void tracker::add_content(std::string_view content_id, std::size_t piece_count) 
         return;
     }
     auto slot = s.registry.reserve();
-    auto fresh = std::make_shared<swarm>(key, piece_count, s.config.max_peers_per_swarm,
-                                         swarm_seed(s.config.rng_seed, key));
+    auto fresh = s.make_swarm(key, piece_count);
     const auto [in_map, inserted] = s.registry.insert(slot, std::move(fresh));
     if (!inserted) {
         check_existing(*in_map);  // another thread added it meanwhile
@@ -351,10 +375,7 @@ peer_list tracker::announce(std::string_view content_id, std::size_t piece_count
         fail(errc::range, "content '{}' has {} pieces, above the limit of {}", content_id, count,
              s.config.max_pieces);
     }
-    auto make_swarm = [&] {
-        return std::make_shared<swarm>(key, count, s.config.max_peers_per_swarm,
-                                       swarm_seed(s.config.rng_seed, key));
-    };
+    auto make_swarm = [&] { return s.make_swarm(key, count); };
     if (request.event == announce_event::stopped) {
         // The peer leaves a swarm it was never in. The request is still checked by a swarm
         // (same errors as anywhere else), but nothing is kept, so it takes no slot either.
@@ -391,13 +412,25 @@ std::size_t tracker::expire() {
 }
 
 stats_report tracker::stats(std::string_view content_id) const {
-    const std::string key(content_id);
-    const auto target = state_->registry.find(key);
-    if (target == nullptr) {
-        content_layout::validate_id(content_id);  // a bad id says so rather than "unknown"
-        fail(errc::not_found, "unknown content '{}'", content_id);
-    }
-    return target->snapshot(state_->now());
+    return state_->existing(content_id)->snapshot(state_->now());
+}
+
+// Unlike an announce, publishing never makes a swarm: a CCS publishes for a content that peers
+// announce or the host added, and a typo in its id should say so.
+void tracker::publish_cdn(std::string_view content_id, cdn_source source) {
+    const auto target = state_->existing(content_id);
+    target->publish_cdn(std::move(source), state_->now());
+}
+
+std::size_t tracker::withdraw_cdn(std::string_view content_id, std::string_view uri,
+                                  const bitmap* pieces) {
+    const auto target = state_->existing(content_id);
+    return target->withdraw_cdn(uri, pieces, state_->now());
+}
+
+std::vector<cdn_source> tracker::cdn_sources(std::string_view content_id) const {
+    const auto target = state_->existing(content_id);
+    return target->cdn_sources(state_->now());
 }
 
 std::uint64_t tracker::subscribe(std::string content_id, std::int64_t interval_ms,

@@ -34,6 +34,9 @@ struct tracker_config {
     std::int64_t peer_timeout_ms = 0;
     std::uint64_t rng_seed = 0;  // 0: random
     clock_fn clock;              // empty: system_clock_ms
+    // Per content (errc::limit past it), and in one announce answer; 0 is errc::invalid.
+    std::uint32_t max_cdn_sources = 64;
+    std::uint32_t max_cdn_per_answer = 8;
 };
 
 using stats_callback = std::function<void(const stats_report&)>;
@@ -48,9 +51,9 @@ public:
     tracker(const tracker&) = delete;
     tracker& operator=(const tracker&) = delete;
 
-    // Makes a swarm (piece_count 0 is errc::invalid). Idempotent for the same piece count; errc::exists for another piece
+    // Makes a swarm. Idempotent for the same piece count; errc::exists for another piece
     // count; errc::limit past max_swarms; errc::range past max_pieces; errc::invalid for a bad
-    // content id.
+    // content id or a piece count of 0.
     void add_content(std::string_view content_id, std::size_t piece_count);
     // Removes a swarm and its subscriptions' reports for it; false if it was not there.
     bool remove_content(std::string_view content_id);
@@ -63,12 +66,25 @@ public:
                        const announce_request& request);
     // false when the content or the peer is unknown.
     bool leave(std::string_view content_id, std::string_view peer_id);
-    // Removes peers silent for peer_timeout_ms, in every swarm; returns how many. Swarms left
-    // empty are kept: a CCS may still be subscribed to them.
+    // Removes peers silent for peer_timeout_ms, in every swarm, and erases expired CDN sources;
+    // returns how many peers. Swarms left empty are kept: a CCS may still be subscribed.
     std::size_t expire();
 
     // errc::not_found for an unknown content.
     stats_report stats(std::string_view content_id) const;
+
+    // The CDN directory (TR 23.844 steps 5 and 10). publish_cdn adds a source or replaces the
+    // one with the same URI (errc::invalid for a URI that is not http(s), a pieces bitmap of
+    // the wrong size, or an expiry already past; errc::limit past max_cdn_sources; errc::not_found
+    // for an unknown content). withdraw_cdn removes `pieces` (nullptr: all) from the source with
+    // this URI (empty: every source), dropping sources left empty; it returns how many sources
+    // it changed, and throws errc::not_found when the content or a named URI is unknown.
+    // Both take effect from the very next announce answer and statistics snapshot.
+    void publish_cdn(std::string_view content_id, cdn_source source);
+    std::size_t withdraw_cdn(std::string_view content_id, std::string_view uri,
+                             const bitmap* pieces);
+    // The live (unexpired) sources of a content.
+    std::vector<cdn_source> cdn_sources(std::string_view content_id) const;
 
     // Periodic statistics: every interval_ms, one report per swarm (content_id empty: every
     // swarm), delivered by step() on the thread calling it, or by the tracker's thread. The

@@ -535,3 +535,210 @@ TEST_SUITE("swarm.peer_index") {
         CHECK(hash_peer_id("0123456789abcdefghij", 1) != hash_peer_id("0123456789abcdefghiJ", 1));
     }
 }
+
+namespace {
+
+using p2pcdn::cdn_limits;
+using p2pcdn::cdn_source;
+
+constexpr std::int64_t cdn_now_ms = 5'000'000;  // 5000 s
+
+cdn_source cdn_of(std::string uri, bitmap pieces, std::int64_t expires_s = 9000) {
+    cdn_source source;
+    source.uri = std::move(uri);
+    source.pieces = std::move(pieces);
+    source.expires_s = expires_s;
+    return source;
+}
+
+std::vector<std::string> cdn_uris(const peer_list& answer) {
+    std::vector<std::string> out;
+    for (const auto& source : answer.cdn) {
+        out.push_back(source.uri);
+    }
+    return out;
+}
+
+using strings = std::vector<std::string>;
+
+}  // namespace
+
+TEST_SUITE("swarm.cdn") {
+    TEST_CASE("answers name the content and carry no CDN source without a directory") {
+        swarm s("movie", 10, 100, 1);
+        const peer_list answer = announce_deltas(s, "a", {1}, {}, cdn_now_ms);
+        CHECK(answer.content_id == "movie");
+        CHECK(answer.piece_count == 10);
+        CHECK(answer.cdn.empty());
+        auto stop = request_for("a");
+        stop.event = announce_event::stopped;
+        const peer_list stopped = s.announce(stop, cdn_now_ms);
+        CHECK(stopped.content_id == "movie");
+        CHECK(stopped.piece_count == 10);
+    }
+
+    TEST_CASE("answers carry only the pieces the requester lacks after the announce") {
+        swarm s("c", 100, 100, 1);
+        s.publish_cdn(cdn_of("http://a/{piece}", bits_of(100, {1, 2, 3, 70})), cdn_now_ms);
+        s.publish_cdn(cdn_of("http://b/{piece}", bits_of(100, {2})), cdn_now_ms);
+        s.publish_cdn(cdn_of("http://c/{piece}", bits_of(100, {99})), cdn_now_ms);
+
+        // The HAVE of 2 is applied first: b is left empty and dropped.
+        peer_list answer = announce_deltas(s, "p", {2, 99}, {}, cdn_now_ms);
+        REQUIRE(cdn_uris(answer) == strings{"http://a/{piece}"});
+        CHECK(answer.cdn[0].pieces == bits_of(100, {1, 3, 70}));
+        CHECK(answer.cdn[0].expires_s == 9000);
+
+        // A full bitmap too; and a DONTHAVE brings a source back.
+        answer = announce_full(s, "p", bits_of(100, {1, 3, 70}), peer_role::user, cdn_now_ms);
+        CHECK(cdn_uris(answer) ==
+              strings{"http://a/{piece}", "http://b/{piece}", "http://c/{piece}"});
+        CHECK(answer.cdn[0].pieces == bits_of(100, {2}));
+        answer = announce_deltas(s, "p", {2, 99}, {}, cdn_now_ms);
+        CHECK(answer.cdn.empty());
+        answer = announce_deltas(s, "p", {}, {99}, cdn_now_ms);
+        CHECK(cdn_uris(answer) == strings{"http://c/{piece}"});
+        // The announce itself changed the swarm as usual.
+        CHECK(s.peer_bitmap("p") == bits_of(100, {1, 2, 3, 70}));
+    }
+
+    TEST_CASE("seeds and stopping peers get no CDN source") {
+        swarm s("c", 10, 100, 1);
+        s.publish_cdn(cdn_of("http://a/{piece}", bits_of(10, {1})), cdn_now_ms);
+        auto done = request_for("seed");
+        done.event = announce_event::completed;
+        CHECK(s.announce(done, cdn_now_ms).cdn.empty());
+        CHECK(announce_full(s, "full", full_bitmap(10), peer_role::user, cdn_now_ms).cdn.empty());
+        CHECK(announce_deltas(s, "seed", {}, {}, cdn_now_ms).cdn.empty());  // stays a seed
+        // A leecher's last HAVE makes it a seed: nothing either.
+        std::vector<std::uint32_t> all_but_last;
+        for (std::uint32_t i = 0; i < 9; ++i) {
+            all_but_last.push_back(i);
+        }
+        CHECK(announce_deltas(s, "late", all_but_last, {}, cdn_now_ms).cdn.empty());  // holds 1
+        CHECK(announce_deltas(s, "late2", {0}, {}, cdn_now_ms).cdn.size() == 1);
+        CHECK(announce_deltas(s, "late2", {1, 2, 3, 4, 5, 6, 7, 8, 9}, {}, cdn_now_ms).cdn.empty());
+        auto stop = request_for("late2");
+        stop.event = announce_event::stopped;
+        CHECK(s.announce(stop, cdn_now_ms).cdn.empty());
+        CHECK(s.announce(request_for("fresh"), cdn_now_ms).cdn.size() == 1);
+        // A network peer wants what it lacks like anyone else.
+        CHECK(s.announce(request_for("ccs", peer_role::network), cdn_now_ms).cdn.size() == 1);
+    }
+
+    TEST_CASE("the answer cap keeps the sources covering the most wanted pieces") {
+        swarm s("c", 10, 100, 1, cdn_limits{64, 2});
+        s.publish_cdn(cdn_of("http://d/{piece}", bits_of(10, {0})), cdn_now_ms);
+        s.publish_cdn(cdn_of("http://c/{piece}", bits_of(10, {0, 1, 2})), cdn_now_ms);
+        s.publish_cdn(cdn_of("http://b/{piece}", bits_of(10, {3, 4})), cdn_now_ms);
+        s.publish_cdn(cdn_of("http://a/{piece}", bits_of(10, {5, 6})), cdn_now_ms);
+        CHECK(cdn_uris(s.announce(request_for("p"), cdn_now_ms)) ==
+              strings{"http://c/{piece}", "http://a/{piece}"});
+        // Holding 1 and 2 ties c with d; a and b lead, in URI order.
+        CHECK(cdn_uris(announce_deltas(s, "p", {1, 2}, {}, cdn_now_ms)) ==
+              strings{"http://a/{piece}", "http://b/{piece}"});
+        CHECK(cdn_uris(announce_deltas(s, "p", {3, 4, 5, 6}, {}, cdn_now_ms)) ==
+              strings{"http://c/{piece}", "http://d/{piece}"});
+        // The same state answers the same way: no randomness in the choice.
+        CHECK(cdn_uris(announce_deltas(s, "p", {}, {}, cdn_now_ms)) ==
+              strings{"http://c/{piece}", "http://d/{piece}"});
+
+        swarm none("c", 10, 100, 1, cdn_limits{64, 0});
+        none.publish_cdn(cdn_of("http://a/{piece}", bits_of(10, {5})), cdn_now_ms);
+        CHECK(none.announce(request_for("p"), cdn_now_ms).cdn.empty());
+    }
+
+    TEST_CASE("a withdrawn piece is gone from the very next answer and snapshot") {
+        swarm s("c", 10, 100, 1);
+        s.publish_cdn(cdn_of("http://a/{piece}", bits_of(10, {1, 2})), cdn_now_ms);
+        s.publish_cdn(cdn_of("http://b/{piece}", bits_of(10, {2})), cdn_now_ms);
+        CHECK(s.snapshot(cdn_now_ms).cdn_pieces == bits_of(10, {1, 2}));
+
+        const bitmap two = bits_of(10, {2});
+        CHECK(s.withdraw_cdn("", &two, cdn_now_ms) == 2);
+        const peer_list answer = s.announce(request_for("p"), cdn_now_ms);
+        REQUIRE(cdn_uris(answer) == strings{"http://a/{piece}"});
+        CHECK(answer.cdn[0].pieces == bits_of(10, {1}));
+        CHECK(s.snapshot(cdn_now_ms).cdn_pieces == bits_of(10, {1}));
+        CHECK(s.cdn_sources(cdn_now_ms).size() == 1);
+
+        CHECK(s.withdraw_cdn("http://a/{piece}", nullptr, cdn_now_ms) == 1);
+        CHECK(s.announce(request_for("p"), cdn_now_ms).cdn.empty());
+        CHECK(s.snapshot(cdn_now_ms).cdn_pieces.size() == 0);
+        CHECK(code_of([&] { s.withdraw_cdn("http://a/{piece}", nullptr, cdn_now_ms); }) ==
+              errc::not_found);
+    }
+
+    TEST_CASE("an expired source is never handed out nor counted") {
+        swarm s("c", 10, 100, 1);
+        s.publish_cdn(cdn_of("http://a/{piece}", bits_of(10, {1}), 5001), cdn_now_ms);
+        s.publish_cdn(cdn_of("http://b/{piece}", bits_of(10, {2}), 6000), cdn_now_ms);
+        CHECK(s.announce(request_for("p"), cdn_now_ms).cdn.size() == 2);
+
+        const std::int64_t at_a = 5'001'000;
+        CHECK(cdn_uris(s.announce(request_for("p"), at_a)) == strings{"http://b/{piece}"});
+        CHECK(s.snapshot(at_a).cdn_pieces == bits_of(10, {2}));
+        CHECK(s.cdn_sources(at_a).size() == 1);
+        CHECK(s.expire_cdn(at_a) == 1);
+
+        const std::int64_t at_b = 6'000'000;
+        CHECK(s.announce(request_for("p"), at_b).cdn.empty());
+        CHECK(s.snapshot(at_b).cdn_pieces.size() == 0);
+        CHECK(s.cdn_sources(at_b).empty());
+        CHECK(s.expire_cdn(at_b) == 1);
+        CHECK(s.expire_cdn(at_b) == 0);
+        // Publishing in the past is refused.
+        CHECK(code_of([&] {
+                  s.publish_cdn(cdn_of("http://c/{piece}", bits_of(10, {1}), 6000), at_b);
+              }) == errc::invalid);
+    }
+
+    TEST_CASE("cdn_pieces is the union of the live sources; copies stay peer copies") {
+        swarm s("c", 70, 100, 1);
+        announce_full(s, "p", bits_of(70, {1, 65}), peer_role::user, cdn_now_ms);
+        s.publish_cdn(cdn_of("http://a/{piece}", bits_of(70, {1, 2})), cdn_now_ms);
+        s.publish_cdn(cdn_of("http://b/{piece}", bits_of(70, {2, 69})), cdn_now_ms);
+        const stats_report snap = s.snapshot(cdn_now_ms);
+        CHECK(snap.cdn_pieces == bits_of(70, {1, 2, 69}));
+        CHECK(snap.copies[1] == 1);
+        CHECK(snap.copies[2] == 0);  // only the CDN holds it
+        CHECK(snap.copies[69] == 0);
+        CHECK(snap.copies[65] == 1);
+        check_consistent(s);
+    }
+
+    TEST_CASE("the source limit and bad sources change nothing") {
+        swarm s("c", 10, 100, 1, cdn_limits{1, 8});
+        s.publish_cdn(cdn_of("http://a/{piece}", bits_of(10, {1})), cdn_now_ms);
+        CHECK(code_of([&] {
+                  s.publish_cdn(cdn_of("http://b/{piece}", bits_of(10, {2})), cdn_now_ms);
+              }) == errc::limit);
+        CHECK(code_of([&] {
+                  s.publish_cdn(cdn_of("gopher://a/", bits_of(10, {2})), cdn_now_ms);
+              }) == errc::invalid);
+        CHECK(code_of([&] {
+                  s.publish_cdn(cdn_of("http://a/{piece}", bits_of(9, {2})), cdn_now_ms);
+              }) == errc::invalid);
+        const bitmap wrong(11);
+        CHECK(code_of([&] { s.withdraw_cdn("", &wrong, cdn_now_ms); }) == errc::invalid);
+        const auto live = s.cdn_sources(cdn_now_ms);
+        REQUIRE(live.size() == 1);
+        CHECK(live[0].pieces == bits_of(10, {1}));
+        s.publish_cdn(cdn_of("http://a/{piece}", bits_of(10, {3})), cdn_now_ms);  // replace
+        CHECK(s.snapshot(cdn_now_ms).cdn_pieces == bits_of(10, {3}));
+    }
+
+    TEST_CASE("a bad announce with CDN sources around still changes nothing") {
+        swarm s("c", 10, 2, 1);
+        s.publish_cdn(cdn_of("http://a/{piece}", bits_of(10, {1})), cdn_now_ms);
+        announce_deltas(s, "a", {1}, {}, cdn_now_ms);
+        announce_deltas(s, "b", {2}, {}, cdn_now_ms);
+        const stats_report before = s.snapshot(cdn_now_ms);
+        CHECK(code_of([&] { announce_deltas(s, "c", {3}, {}, cdn_now_ms); }) == errc::limit);
+        CHECK(code_of([&] { announce_deltas(s, "a", {30}, {}, cdn_now_ms); }) == errc::range);
+        const stats_report after = s.snapshot(cdn_now_ms);
+        CHECK(after.copies == before.copies);
+        CHECK(after.cdn_pieces == before.cdn_pieces);
+        CHECK(s.peer_bitmap("a") == bits_of(10, {1}));
+    }
+}

@@ -2,11 +2,18 @@
 // (a map of peer id -> bits), single-threaded and with several threads sharing one swarm. After
 // every step the incremental counts must equal both a from-scratch recount and the model; bad
 // announces must throw and change nothing.
+//
+// Single-threaded runs mix in CDN directory steps (publish, withdraw, the clock jumping past
+// expiries, expire_cdn, and bad ones) against a model of the directory (uri -> pieces, expiry,
+// including the expired sources the directory has not erased yet). After every step the
+// snapshot's cdn_pieces must be the union of the model's live sources, and every answer's CDN
+// sources exactly the model's live sources cut down to what the requester lacks, capped.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <random>
@@ -17,6 +24,7 @@
 
 #include "core/bitmap.hpp"
 #include "core/error.hpp"
+#include "swarm/cdn_directory.hpp"
 #include "swarm/swarm.hpp"
 #include "test_support.hpp"
 
@@ -40,6 +48,25 @@ struct model_peer {
 };
 
 using model = std::map<std::string, model_peer>;
+
+struct model_source {
+    std::vector<bool> pieces;
+    std::int64_t expires_s = 0;
+};
+
+// Sorted by URI, as the directory is; holds expired sources until the directory erases them.
+using cdn_model = std::map<std::string, model_source>;
+
+constexpr std::uint32_t prop_max_sources = 4;
+constexpr std::uint32_t prop_max_per_answer = 3;
+const char* const prop_uris[] = {
+    "http://a.example/{piece}",           "https://b.example/x/{piece}",
+    "http://c.example/{content}/{piece}", "http://d.example/p",
+    "https://e.example/{piece}?k=1",      "http://f.example/{piece}"};
+
+bool live_at(const model_source& source, std::int64_t now_ms) {
+    return p2pcdn::swarm_detail::seconds_of(now_ms) < source.expires_s;
+}
 
 bool all_set(const std::vector<bool>& bits) {
     for (const bool b : bits) {
@@ -111,12 +138,31 @@ public:
     const model& peers() const noexcept { return model_; }
     std::size_t steps() const noexcept { return steps_; }
     std::size_t rejected() const noexcept { return rejected_; }
+    std::size_t cdn_steps() const noexcept { return cdn_steps_; }
+    std::size_t cdn_answers() const noexcept { return cdn_answers_; }
+    std::int64_t now() const noexcept { return now_; }
     std::string failure() const { return failure_; }
+
+    // The union of the model's live sources: what snapshot().cdn_pieces must be.
+    bitmap cdn_union() const {
+        std::vector<bool> all(pieces_, false);
+        bool any = false;
+        for (const auto& [uri, source] : cdn_) {
+            if (live_at(source, now_)) {
+                any = true;
+                for (std::size_t i = 0; i < pieces_; ++i) {
+                    all[i] = all[i] || source.pieces[i];
+                }
+            }
+        }
+        return any ? to_bitmap(all) : bitmap();
+    }
 
     // One random step. `exclusive`: this driver alone uses the swarm, so whole-swarm
     // properties (unchanged snapshot on errors, expiry) can be checked.
     void step(bool exclusive) {
         ++steps_;
+        exclusive_ = exclusive;
         now_ += 1 + static_cast<std::int64_t>(rng_() % 10);
         const unsigned pick = static_cast<unsigned>(rng_() % 100);
         if (pick < 60) {
@@ -125,6 +171,8 @@ public:
             const std::string& id = ids_[rng_() % ids_.size()];
             const bool was = model_.erase(id) != 0;
             expect(swarm_.leave(id) == was, "leave result");
+        } else if (pick >= 73 && pick < 83 && exclusive) {
+            cdn_step();
         } else if (pick < 73 && exclusive) {
             const std::int64_t cutoff = now_ - static_cast<std::int64_t>(rng_() % 200);
             std::size_t expected = 0;
@@ -236,6 +284,7 @@ private:
         if (r.event == announce_event::stopped) {
             model_.erase(id);
             expect(answer.peers.empty(), "stopped answer has peers");
+            expect(answer.cdn.empty(), "stopped answer has CDN sources");
             expect(swarm_.peer_bitmap(id).size() == 0, "stopped peer still there");
             return;
         }
@@ -244,6 +293,7 @@ private:
         peer.bits = std::move(bits);
         peer.last_seen = now_;
         expect(swarm_.peer_bitmap(id) == to_bitmap(peer.bits), "peer bitmap after announce");
+        check_cdn_answer(answer, peer.bits);
 
         expect(answer.peers.size() <= r.numwant, "answer above numwant");
         std::set<std::string> seen;
@@ -264,6 +314,215 @@ private:
                 expect(entry.seed == all_set(known->second.bits), "answer seed flag");
             }
         }
+    }
+
+    // Exclusive: the answer's CDN sources are exactly the model's live sources AND NOT the
+    // requester's bits, the empty ones dropped, the most wanted first (ties in URI order), at
+    // most the cap; nothing for a seed. Shared: another thread may publish meanwhile, so only
+    // what holds for any directory is checked.
+    void check_cdn_answer(const peer_list& answer, const std::vector<bool>& held) {
+        const bitmap held_bits = to_bitmap(held);
+        cdn_answers_ += answer.cdn.empty() ? 0 : 1;
+        std::set<std::string> uris;
+        for (const auto& source : answer.cdn) {
+            expect(source.pieces.size() == pieces_, "CDN source size");
+            expect(!source.pieces.none(), "empty CDN source in an answer");
+            expect(source.pieces.count_and(held_bits) == 0, "CDN source of a held piece");
+            expect(uris.insert(source.uri).second, "CDN source twice in an answer");
+        }
+        if (!exclusive_) {
+            expect(answer.cdn.size() <= cdn_cap_, "answer above the CDN cap");
+            return;
+        }
+        std::vector<std::pair<std::size_t, std::string>> ranked;  // (wanted pieces, uri)
+        std::map<std::string, std::vector<bool>> cut;
+        if (!all_set(held)) {
+            for (const auto& [uri, source] : cdn_) {
+                if (!live_at(source, now_)) {
+                    continue;
+                }
+                std::vector<bool> wanted(pieces_, false);
+                std::size_t n = 0;
+                for (std::size_t i = 0; i < pieces_; ++i) {
+                    wanted[i] = source.pieces[i] && !held[i];
+                    n += wanted[i] ? 1 : 0;
+                }
+                if (n != 0) {
+                    ranked.emplace_back(n, uri);
+                    cut[uri] = std::move(wanted);
+                }
+            }
+        }
+        std::stable_sort(ranked.begin(), ranked.end(),
+                         [](const auto& a, const auto& b) { return a.first > b.first; });
+        ranked.resize(std::min<std::size_t>(ranked.size(), cdn_cap_));
+        bool same = answer.cdn.size() == ranked.size();
+        for (std::size_t k = 0; same && k < ranked.size(); ++k) {
+            const auto& source = answer.cdn[k];
+            same = source.uri == ranked[k].second &&
+                   source.pieces == to_bitmap(cut[ranked[k].second]) &&
+                   source.expires_s == cdn_.at(ranked[k].second).expires_s;
+        }
+        expect(same, "answer CDN sources differ from the model");
+    }
+
+    // One step on the CDN directory, good or bad, checked against the model.
+    void cdn_step() {
+        ++cdn_steps_;
+        const std::int64_t now_s = p2pcdn::swarm_detail::seconds_of(now_);
+        const unsigned kind = static_cast<unsigned>(rng_() % 100);
+        if (kind < 45) {
+            cdn_publish(now_s);
+        } else if (kind < 75) {
+            cdn_withdraw();
+        } else if (kind < 85) {
+            now_ += 300 + static_cast<std::int64_t>(rng_() % 2500);  // past some expiries
+        } else {
+            std::size_t expired = 0;
+            for (auto it = cdn_.begin(); it != cdn_.end();) {
+                if (!live_at(it->second, now_)) {
+                    it = cdn_.erase(it);
+                    ++expired;
+                } else {
+                    ++it;
+                }
+            }
+            expect(swarm_.expire_cdn(now_) == expired, "expire_cdn count");
+        }
+        // What the directory says it holds.
+        const auto live = swarm_.cdn_sources(now_);
+        std::vector<std::string> got;
+        bool same_pieces = true;
+        for (const auto& source : live) {
+            got.push_back(source.uri);
+            const auto it = cdn_.find(source.uri);
+            same_pieces = same_pieces && it != cdn_.end() &&
+                          source.pieces == to_bitmap(it->second.pieces) &&
+                          source.expires_s == it->second.expires_s;
+        }
+        std::vector<std::string> want;
+        for (const auto& [uri, source] : cdn_) {
+            if (live_at(source, now_)) {
+                want.push_back(uri);
+            }
+        }
+        expect(got == want && same_pieces, "cdn_sources differ from the model");
+    }
+
+    void drop_expired_sources() {
+        for (auto it = cdn_.begin(); it != cdn_.end();) {
+            it = live_at(it->second, now_) ? std::next(it) : cdn_.erase(it);
+        }
+    }
+
+    void cdn_publish(std::int64_t now_s) {
+        p2pcdn::cdn_source source;
+        source.uri = prop_uris[rng_() % std::size(prop_uris)];
+        std::vector<bool> bits = random_bits(static_cast<unsigned>(2 + rng_() % 4));
+        if (rng_() % 10 == 0) {
+            bits.assign(pieces_, false);  // publishing nothing withdraws the URI
+        }
+        source.pieces = to_bitmap(bits);
+        source.expires_s = now_s + 1 + static_cast<std::int64_t>(rng_() % 4);
+        source.ranged = rng_() % 2 == 0;
+        errc expected = errc::ok;
+        const unsigned fault = static_cast<unsigned>(rng_() % 12);
+        if (fault == 0) {
+            source.pieces = bitmap(pieces_ + 1);
+            expected = errc::invalid;
+        } else if (fault == 1) {
+            source.uri = rng_() % 2 == 0 ? "ftp://a.example/{piece}" : "http://a.example/{pice}";
+            expected = errc::invalid;
+        } else if (fault == 2) {
+            source.expires_s = now_s - static_cast<std::int64_t>(rng_() % 2);
+            expected = errc::invalid;
+        }
+        const bool stored = cdn_.count(source.uri) != 0;
+        const bool empty = std::find(bits.begin(), bits.end(), true) == bits.end();
+        if (expected == errc::ok && !stored && !empty) {
+            std::size_t live = 0;
+            for (const auto& entry : cdn_) {
+                live += live_at(entry.second, now_) ? 1 : 0;
+            }
+            expected = live >= prop_max_sources ? errc::limit : errc::ok;
+        }
+        const std::string uri = source.uri;
+        const std::int64_t expires_s = source.expires_s;
+        const bitmap before = swarm_.snapshot(now_).cdn_pieces;
+        const errc got = code_of([&] { swarm_.publish_cdn(std::move(source), now_); });
+        expect(got == expected, "publish_cdn error code");
+        if (expected != errc::ok) {
+            ++rejected_;
+            expect(swarm_.snapshot(now_).cdn_pieces == before, "bad publish changed the directory");
+            return;
+        }
+        if (empty) {
+            cdn_.erase(uri);
+        } else {
+            cdn_[uri] = model_source{bits, expires_s};
+        }
+        drop_expired_sources();
+    }
+
+    void cdn_withdraw() {
+        const unsigned which = static_cast<unsigned>(rng_() % 10);
+        std::string uri;
+        if (which < 3) {
+            uri.clear();  // every source
+        } else if (which == 3) {
+            uri = "http://nobody.example/{piece}";
+        } else {
+            uri = prop_uris[rng_() % std::size(prop_uris)];
+        }
+        const unsigned shape = static_cast<unsigned>(rng_() % 10);
+        bitmap pieces;
+        std::vector<bool> cut(pieces_, true);
+        const bitmap* given = nullptr;
+        errc expected = errc::ok;
+        if (shape == 0) {
+            pieces = bitmap(pieces_ + 2);
+            given = &pieces;
+            expected = errc::invalid;
+        } else if (shape >= 4) {
+            cut = random_bits(static_cast<unsigned>(2 + rng_() % 4));
+            pieces = to_bitmap(cut);
+            given = &pieces;
+        }
+        const auto named = cdn_.find(uri);
+        if (expected == errc::ok && !uri.empty() &&
+            (named == cdn_.end() || !live_at(named->second, now_))) {
+            expected = errc::not_found;
+        }
+        const bitmap before = swarm_.snapshot(now_).cdn_pieces;
+        std::size_t changed = 0;
+        const errc got = code_of([&] { changed = swarm_.withdraw_cdn(uri, given, now_); });
+        expect(got == expected, "withdraw_cdn error code");
+        if (expected != errc::ok) {
+            ++rejected_;
+            expect(swarm_.snapshot(now_).cdn_pieces == before,
+                   "bad withdraw changed the directory");
+            return;
+        }
+        drop_expired_sources();
+        std::size_t expected_changed = 0;
+        for (auto it = cdn_.begin(); it != cdn_.end();) {
+            if (!uri.empty() && it->first != uri) {
+                ++it;
+                continue;
+            }
+            bool lost = false;
+            bool left = false;
+            for (std::size_t i = 0; i < pieces_; ++i) {
+                if (it->second.pieces[i] && cut[i]) {
+                    it->second.pieces[i] = false;
+                    lost = true;
+                }
+                left = left || it->second.pieces[i];
+            }
+            expected_changed += lost ? 1 : 0;
+            it = left ? std::next(it) : cdn_.erase(it);
+        }
+        expect(changed == expected_changed, "withdraw_cdn count");
     }
 
     // A bad announce of one of the kinds the swarm must reject; the peer (and, when exclusive,
@@ -334,6 +593,7 @@ private:
 
 public:
     std::size_t max_peers_ = 0;
+    std::uint32_t cdn_cap_ = prop_max_per_answer;
 
 private:
     swarm& swarm_;
@@ -344,6 +604,10 @@ private:
     std::int64_t now_ = 1000;
     std::size_t steps_ = 0;
     std::size_t rejected_ = 0;
+    std::size_t cdn_steps_ = 0;
+    std::size_t cdn_answers_ = 0;
+    bool exclusive_ = false;
+    cdn_model cdn_;
     std::string failure_;
 };
 
@@ -360,10 +624,13 @@ TEST_SUITE("swarm.property") {
                             {4, 200, 40}, {5, 0, 10},  {6, 7, 16}};
         std::size_t total_steps = 0;
         std::size_t total_rejected = 0;
+        std::size_t total_cdn_steps = 0;
+        std::size_t total_cdn_answers = 0;
         for (const run& each : runs) {
             CAPTURE(each.seed);
             CAPTURE(each.pieces);
-            swarm s("prop", each.pieces, each.max_peers, each.seed);
+            swarm s("prop", each.pieces, each.max_peers, each.seed,
+                    p2pcdn::cdn_limits{prop_max_sources, prop_max_per_answer});
             // More ids than the limit, so joins hit it.
             driver d(s, each.seed * 7919, "", each.max_peers + 6);
             d.max_peers_ = each.max_peers;
@@ -382,8 +649,12 @@ TEST_SUITE("swarm.property") {
                 const stats_report snap = s.snapshot(0);
                 const stats_report recount = s.recount();
                 const stats_report expected = expected_of(d.peers(), each.pieces);
+                const bool cdn_ok = s.snapshot(d.now()).cdn_pieces == d.cdn_union();
+                if (!cdn_ok) {
+                    FAIL_CHECK("cdn_pieces differ from the model at step " << step);
+                }
                 ok = ok && same_counts(snap, recount) && same_counts(snap, expected) &&
-                     s.peer_count() == d.peers().size() && d.failure().empty();
+                     s.peer_count() == d.peers().size() && d.failure().empty() && cdn_ok;
             }
             CAPTURE(step);
             CHECK(d.failure() == "");
@@ -391,9 +662,15 @@ TEST_SUITE("swarm.property") {
             CHECK(same_counts(s.snapshot(0), expected_of(d.peers(), each.pieces)));
             total_steps += d.steps();
             total_rejected += d.rejected();
+            total_cdn_steps += d.cdn_steps();
+            total_cdn_answers += d.cdn_answers();
         }
-        MESSAGE("single-threaded: " << total_steps << " steps, " << total_rejected
-                                    << " bad announces");
+        MESSAGE("single-threaded: " << total_steps << " steps (" << total_cdn_steps
+                                    << " on the CDN directory), " << total_rejected
+                                    << " bad announces or CDN calls, " << total_cdn_answers
+                                    << " answers with CDN sources");
+        CHECK(total_cdn_steps > 500);
+        CHECK(total_cdn_answers > 500);
         CHECK(total_steps == 9000);
     }
 
@@ -401,7 +678,8 @@ TEST_SUITE("swarm.property") {
         constexpr std::size_t pieces = 150;
         constexpr int threads = 4;
         constexpr std::size_t steps_per_thread = 2000;
-        swarm s("shared", pieces, 100000, 11);
+        swarm s("shared", pieces, 100000, 11,
+                p2pcdn::cdn_limits{prop_max_sources, prop_max_per_answer});
 
         std::vector<std::unique_ptr<driver>> drivers;
         for (int t = 0; t < threads; ++t) {
@@ -429,6 +707,38 @@ TEST_SUITE("swarm.property") {
                 ++snapshots;
             }
         });
+        // The CCS: publishes and withdraws while peers announce; the drivers check that no
+        // answer hands out a piece its requester holds.
+        std::atomic<std::size_t> cdn_changes{0};
+        std::thread publisher([&] {
+            std::mt19937_64 rng(99);
+            while (!done.load()) {
+                const char* uri = prop_uris[rng() % std::size(prop_uris)];
+                bitmap bits(pieces);
+                for (std::size_t i = 0; i < pieces; ++i) {
+                    if (rng() % 3 == 0) {
+                        bits.set(i);
+                    }
+                }
+                try {
+                    if (rng() % 3 == 0) {
+                        s.withdraw_cdn(rng() % 2 == 0 ? uri : "", &bits, 0);
+                    } else {
+                        p2pcdn::cdn_source source;
+                        source.uri = uri;
+                        source.pieces = std::move(bits);
+                        source.expires_s = std::int64_t{1} << 40;
+                        s.publish_cdn(std::move(source), 0);
+                    }
+                    ++cdn_changes;
+                } catch (const p2pcdn::error& e) {
+                    // The limit, or withdrawing a URI not there: expected now and then.
+                    if (e.code() != errc::limit && e.code() != errc::not_found) {
+                        throw;
+                    }
+                }
+            }
+        });
         std::vector<std::thread> workers;
         std::atomic<std::size_t> errors{0};
         for (auto& d : drivers) {
@@ -447,6 +757,8 @@ TEST_SUITE("swarm.property") {
         }
         done = true;
         reader.join();
+        publisher.join();
+        CHECK(cdn_changes.load() > 0);
 
         model all;
         std::size_t total_steps = 0;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <initializer_list>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -47,6 +48,22 @@ announce_request request(std::string peer_id, announce_event event = announce_ev
     r.port = 6881;
     r.event = event;
     return r;
+}
+
+bitmap bits(std::size_t n, std::initializer_list<std::size_t> set) {
+    bitmap b(n);
+    for (const std::size_t i : set) {
+        b.set(i);
+    }
+    return b;
+}
+
+p2pcdn::cdn_source cdn(std::string uri, bitmap pieces, std::int64_t expires_s) {
+    p2pcdn::cdn_source source;
+    source.uri = std::move(uri);
+    source.pieces = std::move(pieces);
+    source.expires_s = expires_s;
+    return source;
 }
 
 announce_request seed_request(std::string peer_id) {
@@ -113,6 +130,8 @@ TEST_CASE("nonsensical settings") {
     CHECK(with([](tracker_config& c) { c.min_interval_s = 0; }) == errc::invalid);
     CHECK(with([](tracker_config& c) { c.min_interval_s = c.interval_s + 1; }) == errc::invalid);
     CHECK(with([](tracker_config& c) { c.peer_timeout_ms = -1; }) == errc::invalid);
+    CHECK(with([](tracker_config& c) { c.max_cdn_sources = 0; }) == errc::invalid);
+    CHECK(with([](tracker_config& c) { c.max_cdn_per_answer = 0; }) == errc::invalid);
 }
 
 TEST_CASE("the system clock by default") {
@@ -723,6 +742,118 @@ TEST_CASE("the tracker thread delivers reports") {
     CHECK(log.size() == delivered + 1);
 
     t.start_thread();  // restartable; the destructor stops it
+}
+
+TEST_CASE("answers name their content") {
+    fake_clock clock;
+    tracker t(config_with(clock));
+    const auto created = t.announce("fresh", 12, request("p"));
+    CHECK(created.content_id == "fresh");
+    CHECK(created.piece_count == 12);
+    const auto known = t.announce("fresh", 0, request("q"));
+    CHECK(known.content_id == "fresh");
+    CHECK(known.piece_count == 12);
+    const auto stopped = t.announce("never", 5, request("p", announce_event::stopped));
+    CHECK(stopped.content_id == "never");
+    CHECK(stopped.piece_count == 5);
+}
+
+TEST_CASE("the CDN directory through the tracker") {
+    fake_clock clock;  // 1000 s
+    tracker_config c = config_with(clock);
+    c.max_cdn_sources = 2;
+    c.max_cdn_per_answer = 1;
+    tracker t(c);
+    t.add_content("movie", 10);
+
+    t.publish_cdn("movie", cdn("https://cdn.example/{content}/{piece}", bits(10, {1, 2, 3}), 1100));
+    t.publish_cdn("movie", cdn("https://other.example/{piece}", bits(10, {4}), 1200));
+    const auto live = t.cdn_sources("movie");
+    REQUIRE(live.size() == 2);
+    CHECK(live[0].uri == "https://cdn.example/{content}/{piece}");
+    CHECK(live[1].uri == "https://other.example/{piece}");
+    CHECK(t.stats("movie").cdn_pieces == bits(10, {1, 2, 3, 4}));
+
+    // One source per answer (max_cdn_per_answer), the most wanted; the answer is complete.
+    auto r = request("p");
+    r.have = {1};
+    const auto answer = t.announce("movie", 10, r);
+    CHECK(answer.content_id == "movie");
+    CHECK(answer.piece_count == 10);
+    CHECK(answer.interval_s == c.interval_s);
+    REQUIRE(answer.cdn.size() == 1);
+    CHECK(answer.cdn[0].uri == "https://cdn.example/{content}/{piece}");
+    CHECK(answer.cdn[0].pieces == bits(10, {2, 3}));
+    CHECK(answer.cdn[0].expires_s == 1100);
+    CHECK(t.announce("movie", 10, seed_request("s")).cdn.empty());
+
+    // The limit is per content; replacing is not adding.
+    CHECK(code_of([&] {
+              t.publish_cdn("movie", cdn("https://third.example/{piece}", bits(10, {5}), 1100));
+          }) == errc::limit);
+    t.publish_cdn("movie", cdn("https://other.example/{piece}", bits(10, {4, 5}), 1200));
+    CHECK(t.stats("movie").cdn_pieces == bits(10, {1, 2, 3, 4, 5}));
+
+    // Withdraw, from the very next answer and report on.
+    const bitmap some = bits(10, {2, 3, 5});
+    CHECK(t.withdraw_cdn("movie", "", &some) == 2);
+    CHECK(t.stats("movie").cdn_pieces == bits(10, {1, 4}));
+    const auto after = t.announce("movie", 10, request("p"));
+    REQUIRE(after.cdn.size() == 1);
+    CHECK(after.cdn[0].uri ==
+          "https://other.example/{piece}");  // cdn.example: only 1, which p holds
+    CHECK(after.cdn[0].pieces == bits(10, {4}));
+    CHECK(t.withdraw_cdn("movie", "https://other.example/{piece}", nullptr) == 1);
+    CHECK(t.cdn_sources("movie").size() == 1);
+
+    // Expiry through the clock: gone at expires_s, erased by expire().
+    clock.now.store(1'100'000);
+    CHECK(t.cdn_sources("movie").empty());
+    CHECK(t.stats("movie").cdn_pieces.size() == 0);
+    CHECK(t.announce("movie", 10, request("q")).cdn.empty());
+    CHECK(t.expire() == 0);  // counts peers only
+    CHECK(code_of([&] {
+              t.withdraw_cdn("movie", "https://cdn.example/{content}/{piece}", nullptr);
+          }) == errc::not_found);
+}
+
+TEST_CASE("CDN directory errors") {
+    fake_clock clock;  // 1000 s
+    tracker t(config_with(clock));
+    t.add_content("movie", 10);
+    t.publish_cdn("movie", cdn("http://a.example/{piece}", bits(10, {1}), 2000));
+    const bitmap one = bits(10, {1});
+    const bitmap wrong = bits(11, {1});
+
+    CHECK(code_of([&] {
+              t.publish_cdn("nope", cdn("http://a.example/{piece}", bits(10, {1}), 2000));
+          }) == errc::not_found);
+    CHECK(code_of([&] {
+              t.publish_cdn("bad id\n", cdn("http://a.example/{piece}", bits(10, {1}), 2000));
+          }) == errc::invalid);
+    CHECK(code_of([&] { t.withdraw_cdn("nope", "", nullptr); }) == errc::not_found);
+    CHECK(code_of([&] { t.cdn_sources("nope"); }) == errc::not_found);
+    CHECK(code_of([&] { t.withdraw_cdn("movie", "http://b.example/{piece}", &one); }) ==
+          errc::not_found);
+    CHECK(code_of([&] { t.withdraw_cdn("movie", "", &wrong); }) == errc::invalid);
+    CHECK(code_of([&] {
+              t.publish_cdn("movie", cdn("ftp://a.example/{piece}", bits(10, {2}), 2000));
+          }) == errc::invalid);
+    CHECK(code_of([&] {
+              t.publish_cdn("movie", cdn("http://a.example/{piece}", bits(9, {2}), 2000));
+          }) == errc::invalid);
+    CHECK(code_of([&] {
+              t.publish_cdn("movie", cdn("http://a.example/{piece}", bits(10, {2}), 1000));
+          }) == errc::invalid);
+    try {
+        t.publish_cdn("movie", cdn("http://a.example/{piece}", bits(10, {2}), 999));
+        FAIL("no error");
+    } catch (const p2pcdn::error& e) {
+        CHECK(std::string(e.what()) == "CDN source expires at 999, not after now (1000)");
+    }
+    CHECK(t.withdraw_cdn("movie", "", &one) == 1);
+    CHECK(t.cdn_sources("movie").empty());
+    CHECK(t.withdraw_cdn("movie", "", nullptr) == 0);  // nothing left: no error
 }
 
 }  // TEST_SUITE
