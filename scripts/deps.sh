@@ -13,6 +13,9 @@ packages=(
   doctest-dev libbenchmark-dev python3 python3-pytest python3-pip
   # independent BitTorrent implementations the tests compare against
   python3-libtorrent mktorrent
+  # the loopback CDN of the integration tests (never started as system services); Varnish
+  # compiles its VCL with gcc
+  nginx varnish gcc
 )
 
 missing=()
