@@ -7,8 +7,9 @@ install(TARGETS p2pcdn EXPORT p2pcdnTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES
-  "${PROJECT_SOURCE_DIR}/include/p2pcdn/p2pcdn.h"
+# p2pcdn.h and the parts it includes, plus the generated version header.
+file(GLOB P2PCDN_PUBLIC_HEADERS "${PROJECT_SOURCE_DIR}/include/p2pcdn/*.h")
+install(FILES ${P2PCDN_PUBLIC_HEADERS}
   "${PROJECT_BINARY_DIR}/include/p2pcdn/p2pcdn_version.h"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/p2pcdn")
 install(EXPORT p2pcdnTargets NAMESPACE p2pcdn:: DESTINATION "${P2PCDN_CMAKE_DIR}")

@@ -63,7 +63,7 @@ typedef enum p2pcdn_error_code {
     P2PCDN_EINVAL = -2,     /* invalid argument, handle or options version */
     P2PCDN_ENOMEM = -3,     /* out of memory */
     P2PCDN_EBUFS = -4,      /* output buffer too small; the size argument says how much is needed */
-    P2PCDN_ERANGE = -5,     /* index or size outside the object's bounds or the documented maximum */
+    P2PCDN_ERANGE = -5,     /* index or size outside the object's bounds or a documented maximum */
     P2PCDN_EPARSE = -6,     /* malformed input: bad encoding, wrong length, set spare bits, ... */
     P2PCDN_ENOTFOUND = -7,  /* nothing matched (a search, a lookup) */
     P2PCDN_EEXISTS = -8,    /* already there */
@@ -343,7 +343,7 @@ typedef enum p2pcdn_peer_role {
 
 typedef struct p2pcdn_peer_info {
     unsigned char id[P2PCDN_PEER_ID_MAX];
-    size_t id_len;
+    size_t id_len; /* 0 when unknown: compact bencode carries no peer ids */
     char address[P2PCDN_ADDRESS_MAX]; /* NUL-terminated, canonical text */
     uint16_t port;
     int role; /* p2pcdn_peer_role */
@@ -361,6 +361,40 @@ P2PCDN_API int p2pcdn_peerlist_swarm_counts(const p2pcdn_peerlist *list, uint32_
 P2PCDN_API int p2pcdn_peerlist_peer_count(const p2pcdn_peerlist *list, size_t *out);
 P2PCDN_API int p2pcdn_peerlist_peer_at(const p2pcdn_peerlist *list, size_t i,
                                        p2pcdn_peer_info *out);
+
+/* The content the list is for, borrowed (NULL for an invalid handle), and its piece count. */
+P2PCDN_API const char *p2pcdn_peerlist_content_id(const p2pcdn_peerlist *list);
+P2PCDN_API int p2pcdn_peerlist_piece_count(const p2pcdn_peerlist *list, size_t *out);
+
+/* CDN sources: where pieces can be fetched over HTTP (DESIGN.md section 4). A source is a URI
+ * template whose "{piece}" (decimal index) and "{content}" (percent-encoded content id)
+ * placeholders are filled per piece, the pieces it serves, and its Unix expiry time. With
+ * `ranged`, the URI names the whole content object and a piece is a byte Range of it. */
+P2PCDN_API int p2pcdn_peerlist_cdn_count(const p2pcdn_peerlist *list, size_t *out);
+/* Source i: its URI template (borrowed, valid while the list lives), expiry and ranged flag.
+ * Any out pointer may be NULL. */
+P2PCDN_API int p2pcdn_peerlist_cdn_at(const p2pcdn_peerlist *list, size_t i, const char **uri,
+                                      int64_t *expires_s, int *ranged);
+/* The pieces source i serves, as a new bitmap. */
+P2PCDN_API int p2pcdn_peerlist_cdn_pieces(const p2pcdn_peerlist *list, size_t i,
+                                          p2pcdn_bitmap **out);
+/* The expanded URI of `piece` from the first source that serves it and has not expired at
+ * now_s (Unix seconds); P2PCDN_ENOTFOUND when none does. source_index may be NULL. */
+P2PCDN_API int p2pcdn_peerlist_cdn_uri_for_piece(const p2pcdn_peerlist *list, size_t piece,
+                                                 int64_t now_s, char *buf, size_t cap,
+                                                 size_t *size, size_t *source_index);
+
+/* The JSON form (docs/protocol.md, "Peer list") and the bencoded form a BitTorrent tracker
+ * answers with (interval, compact peers and peers6, plus a "cdn" list BitTorrent clients
+ * ignore). Decoders validate everything and bound every size (P2PCDN_EPARSE, P2PCDN_ELIMIT); a
+ * bencoded "failure reason" answer is P2PCDN_EPROTO with the tracker's reason. */
+P2PCDN_API int p2pcdn_peerlist_to_json(const p2pcdn_peerlist *list, char *buf, size_t cap,
+                                       size_t *size);
+P2PCDN_API int p2pcdn_peerlist_from_json(p2pcdn_peerlist **out, const char *json, size_t len);
+P2PCDN_API int p2pcdn_peerlist_to_bencode(const p2pcdn_peerlist *list, void *buf, size_t cap,
+                                          size_t *size);
+P2PCDN_API int p2pcdn_peerlist_from_bencode(p2pcdn_peerlist **out, const void *data,
+                                            size_t len);
 
 /* ---------------------------------------------------------------------------------------------
  * Tracker: the swarms of a tracker (the Tracker AS). Safe to call from many threads at once:
@@ -409,8 +443,9 @@ typedef struct p2pcdn_announce {
 } p2pcdn_announce;
 
 #define P2PCDN_ANNOUNCE_VERSION 1
-#define P2PCDN_ANNOUNCE_INIT \
-    {P2PCDN_ANNOUNCE_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0, 0, 0}
+#define P2PCDN_ANNOUNCE_INIT                                                                    \
+    {P2PCDN_ANNOUNCE_VERSION, NULL, 0, NULL, 0, NULL, 0, 0, 0, NULL, NULL, 0, NULL, 0, 0, 0, 0, 0, \
+     0}
 P2PCDN_API int p2pcdn_announce_init(p2pcdn_announce *announce, unsigned int version);
 
 /* Unix time in milliseconds. */
@@ -428,10 +463,13 @@ typedef struct p2pcdn_tracker_options {
     uint64_t rng_seed;            /* 0: random; fixed for reproducible peer selection */
     p2pcdn_clock_cb clock;        /* NULL: the system clock */
     void *clock_payload;
+    uint32_t max_cdn_sources;     /* CDN sources per content; 0: 64 */
+    uint32_t max_cdn_per_answer;  /* CDN sources in one announce answer; 0: 8 */
 } p2pcdn_tracker_options;
 
 #define P2PCDN_TRACKER_OPTIONS_VERSION 1
-#define P2PCDN_TRACKER_OPTIONS_INIT {P2PCDN_TRACKER_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL}
+#define P2PCDN_TRACKER_OPTIONS_INIT \
+    {P2PCDN_TRACKER_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0}
 P2PCDN_API int p2pcdn_tracker_options_init(p2pcdn_tracker_options *opts, unsigned int version);
 
 /* A statistics subscription's callback. `stats` is borrowed for the call only (copy it with
@@ -462,6 +500,29 @@ P2PCDN_API int p2pcdn_tracker_expire(p2pcdn_tracker *tracker, size_t *removed);
 P2PCDN_API int p2pcdn_tracker_stats(const p2pcdn_tracker *tracker, const char *content_id,
                                     p2pcdn_stats **out);
 
+/* A CDN source as a CCS publishes it (TR 23.844 step 5). */
+typedef struct p2pcdn_cdn_source {
+    unsigned int version;         /* P2PCDN_CDN_SOURCE_VERSION */
+    const char *uri;              /* template with {piece} / {content}, or one URI; http(s) */
+    const p2pcdn_bitmap *pieces;  /* the pieces it serves; size: the content's piece count */
+    int64_t expires_s;            /* Unix seconds; never handed out at or after this time */
+    int ranged;                   /* non-zero: uri is the whole content object (byte Ranges) */
+} p2pcdn_cdn_source;
+
+#define P2PCDN_CDN_SOURCE_VERSION 1
+#define P2PCDN_CDN_SOURCE_INIT {P2PCDN_CDN_SOURCE_VERSION, NULL, NULL, 0, 0}
+P2PCDN_API int p2pcdn_cdn_source_init(p2pcdn_cdn_source *source, unsigned int version);
+
+/* Publishes a CDN source for a content, or replaces the source with the same URI. Announce
+ * answers then carry it, restricted to the pieces each requester lacks, until it expires. */
+P2PCDN_API int p2pcdn_tracker_publish_cdn(p2pcdn_tracker *tracker, const char *content_id,
+                                          const p2pcdn_cdn_source *source);
+/* Withdraws pieces (NULL: all) of the source with this URI (NULL: of every source); a source
+ * left with no pieces is removed. Effective from the very next answer. P2PCDN_ENOTFOUND for an
+ * unknown content or URI. */
+P2PCDN_API int p2pcdn_tracker_withdraw_cdn(p2pcdn_tracker *tracker, const char *content_id,
+                                           const char *uri, const p2pcdn_bitmap *pieces);
+
 /* Periodic statistics of one content (content_id NULL or "": every content), every
  * interval_ms (> 0, else P2PCDN_EINVAL), the first at once. Reports are delivered by
  * p2pcdn_tracker_step or the tracker's thread. */
@@ -476,6 +537,12 @@ P2PCDN_API int p2pcdn_tracker_step(p2pcdn_tracker *tracker, int64_t *next_ms);
 /* Self-driven mode: a tracker thread calls step. P2PCDN_ESTATE if already running. */
 P2PCDN_API int p2pcdn_tracker_start(p2pcdn_tracker *tracker);
 P2PCDN_API int p2pcdn_tracker_stop(p2pcdn_tracker *tracker);
+
+/* ---------------------------------------------------------------------------------------------
+ * The user-peer side: the source planner and the CDN piece fetcher, in parts of their own.
+ */
+#include "p2pcdn/planner.h"
+#include "p2pcdn/fetcher.h"
 
 #ifdef __cplusplus
 }

@@ -295,7 +295,8 @@ P2PCDN_API int p2pcdn_bitmap_to_base64(const p2pcdn_bitmap* handle, char* buf, s
 
 P2PCDN_API int p2pcdn_bitmap_from_ranges(p2pcdn_bitmap** out, size_t nbits, const char* text,
                                          size_t len) {
-    return decode_new(out, [&] { return p2pcdn::piece_ranges::parse(text_input(text, len), nbits); });
+    return decode_new(out,
+                      [&] { return p2pcdn::piece_ranges::parse(text_input(text, len), nbits); });
 }
 
 P2PCDN_API int p2pcdn_bitmap_to_ranges(const p2pcdn_bitmap* handle, char* buf, size_t cap,

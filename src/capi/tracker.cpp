@@ -22,6 +22,8 @@ namespace {
 constexpr std::size_t announce_sizes[] = {sizeof(p2pcdn_announce)};
 constexpr p2pcdn_announce announce_defaults = P2PCDN_ANNOUNCE_INIT;
 constexpr std::size_t tracker_options_sizes[] = {sizeof(p2pcdn_tracker_options)};
+constexpr std::size_t cdn_source_sizes[] = {sizeof(p2pcdn_cdn_source)};
+constexpr p2pcdn_cdn_source cdn_source_defaults = P2PCDN_CDN_SOURCE_INIT;
 constexpr p2pcdn_tracker_options tracker_options_defaults = P2PCDN_TRACKER_OPTIONS_INIT;
 
 std::string bytes_input(const void* data, std::size_t len, const char* name) {
@@ -69,6 +71,12 @@ p2pcdn::tracker_config config_from(const p2pcdn_tracker_options* given) {
     }
     config.peer_timeout_ms = opts.peer_timeout_ms;
     config.rng_seed = opts.rng_seed;
+    if (opts.max_cdn_sources != 0) {
+        config.max_cdn_sources = opts.max_cdn_sources;
+    }
+    if (opts.max_cdn_per_answer != 0) {
+        config.max_cdn_per_answer = opts.max_cdn_per_answer;
+    }
     if (opts.clock != nullptr) {
         config.clock = [clock = opts.clock, payload = opts.clock_payload] {
             return clock(payload);
@@ -229,6 +237,47 @@ P2PCDN_API int p2pcdn_tracker_stats(const p2pcdn_tracker* tracker, const char* c
         auto& result = out_param(out, "out");
         auto report = t.impl->stats(required_string(content_id, "content_id"));
         result = p2pcdn::capi::make_handle<p2pcdn_stats>(std::move(report));
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_cdn_source_init(p2pcdn_cdn_source* source, unsigned int version) {
+    return guard([&] {
+        p2pcdn::capi::init_options(source, version, cdn_source_sizes, "p2pcdn_cdn_source");
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_publish_cdn(p2pcdn_tracker* tracker, const char* content_id,
+                                          const p2pcdn_cdn_source* source) {
+    return guard([&] {
+        auto& t = checked(tracker);
+        const char* id = required_string(content_id, "content_id");
+        if (source == nullptr) {
+            fail(errc::invalid, "source is NULL");
+        }
+        const p2pcdn_cdn_source given = p2pcdn::capi::read_options(
+            source, cdn_source_defaults, cdn_source_sizes, "p2pcdn_cdn_source");
+        if (given.pieces == nullptr) {
+            fail(errc::invalid, "source pieces is NULL");
+        }
+        p2pcdn::cdn_source published;
+        published.uri = required_string(given.uri, "source uri");
+        published.pieces = checked(given.pieces).bits;
+        published.expires_s = given.expires_s;
+        published.ranged = given.ranged != 0;
+        t.impl->publish_cdn(id, std::move(published));
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_tracker_withdraw_cdn(p2pcdn_tracker* tracker, const char* content_id,
+                                           const char* uri, const p2pcdn_bitmap* pieces) {
+    return guard([&] {
+        auto& t = checked(tracker);
+        const char* id = required_string(content_id, "content_id");
+        const p2pcdn::bitmap* bits = pieces != nullptr ? &checked(pieces).bits : nullptr;
+        t.impl->withdraw_cdn(id, uri != nullptr ? uri : "", bits);
         return P2PCDN_OK;
     });
 }

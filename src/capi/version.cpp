@@ -1,4 +1,5 @@
 // Versions, global setup and the library's own free.
+#include "capi/global_state.hpp"
 #include "capi/guard.hpp"
 
 #include <p2pcdn/p2pcdn.h>
@@ -15,6 +16,21 @@ std::mutex global_lock;
 int global_refs = 0;
 
 }  // namespace
+
+namespace p2pcdn::capi {
+
+bool global_initialized() noexcept {
+    std::lock_guard<std::mutex> hold(global_lock);
+    return global_refs > 0;
+}
+
+void require_global_init(const char* what) {
+    if (!global_initialized()) {
+        fail(errc::state, "{} needs p2pcdn_global_init() first", what);
+    }
+}
+
+}  // namespace p2pcdn::capi
 
 extern "C" {
 
