@@ -1,6 +1,7 @@
 """The ctypes declarations against the header they mirror: the names exist, the argument
-counts and the return types agree. Functions the header adds later do not fail this test;
-only declarations that disagree with p2pcdn.h do."""
+counts and the return types agree, every function of the wrapped sections is declared, and the
+struct mirrors and copied constants match. The header is p2pcdn.h with the parts it includes
+(planner.h, fetcher.h) read in where it includes them."""
 
 import ctypes
 import re
@@ -10,7 +11,17 @@ import pytest
 from conftest import REPO
 from p2pcdn import _lib, _types
 
-HEADER = (REPO / "include" / "p2pcdn" / "p2pcdn.h").read_text()
+INCLUDE = REPO / "include"
+PART = re.compile(r'^#include "(p2pcdn/(?!p2pcdn_version\.h)[\w.]+)"', re.M)
+
+
+def read_header(name):
+    """The header's text with its own parts (not the generated version header) in place."""
+    text = (INCLUDE / name).read_text()
+    return PART.sub(lambda m: read_header(m.group(1)), text)
+
+
+HEADER = read_header("p2pcdn/p2pcdn.h")
 PROTOTYPE = re.compile(r"P2PCDN_API\s+([^;(]*?)\s*\b(p2pcdn_\w+)\s*\(([^)]*)\)\s*;", re.S)
 PROTOTYPES = {
     name: (ret.strip(), params.strip()) for ret, name, params in PROTOTYPE.findall(HEADER)
@@ -19,12 +30,15 @@ RETURNS = {"int": ctypes.c_int, "void": None, "const char *": ctypes.c_char_p,
            "unsigned int": ctypes.c_uint}
 # The header's sections this binding wraps, by prefix.
 WRAPPED = ("p2pcdn_bitmap_", "p2pcdn_content_", "p2pcdn_hash_", "p2pcdn_stats_",
-           "p2pcdn_peerlist_", "p2pcdn_tracker_", "p2pcdn_announce_")
+           "p2pcdn_peerlist_", "p2pcdn_tracker_", "p2pcdn_announce_", "p2pcdn_cdn_source_",
+           "p2pcdn_planner_", "p2pcdn_fetcher_", "p2pcdn_fetch_")
 DECLARED = sorted(name for name in vars(_lib) if name.startswith("p2pcdn_"))
 
 
 def test_header_was_parsed():
     assert "p2pcdn_bitmap_new" in PROTOTYPES and len(PROTOTYPES) >= 50
+    # The parts were read in: a function of each.
+    assert {"p2pcdn_planner_next", "p2pcdn_fetcher_get"} <= set(PROTOTYPES)
 
 
 @pytest.mark.parametrize("name", DECLARED)
@@ -53,9 +67,10 @@ def test_every_function_of_the_wrapped_sections_is_declared():
 
 STRUCT = re.compile(r"typedef struct (p2pcdn_\w+) \{(.*?)\}", re.S)
 MEMBER = re.compile(r"(\w+)\s*(?:\[[^\]]*\])?\s*;")
+# Comments go first: one may hold a brace ("{piece}") that would end a body early.
 STRUCTS = {
-    name: MEMBER.findall(re.sub(r"/\*.*?\*/", "", body, flags=re.S))
-    for name, body in STRUCT.findall(HEADER)
+    name: MEMBER.findall(body)
+    for name, body in STRUCT.findall(re.sub(r"/\*.*?\*/", "", HEADER, flags=re.S))
 }
 MIRRORS = {
     "p2pcdn_hash_options": _types.HashOptions,
@@ -64,7 +79,18 @@ MIRRORS = {
     "p2pcdn_peer_info": _types.PeerInfo,
     "p2pcdn_announce": _types.Announce,
     "p2pcdn_tracker_options": _types.TrackerOptions,
+    "p2pcdn_cdn_source": _types.CdnSource,
+    "p2pcdn_planner_options": _types.PlannerOptions,
+    "p2pcdn_piece_request": _types.PieceRequest,
+    "p2pcdn_fetcher_options": _types.FetcherOptions,
+    "p2pcdn_fetch_result": _types.FetchResult,
 }
+
+
+def test_every_struct_of_the_wrapped_sections_is_mirrored():
+    # Every struct of the header is one a caller fills or reads, so each needs a mirror.
+    assert sorted(STRUCTS) == sorted(MIRRORS)
+
 
 
 @pytest.mark.parametrize("name", sorted(MIRRORS))
@@ -80,7 +106,9 @@ COPIED = sorted(name for name in vars(_types)
 
 def test_constants_were_found():
     assert {"PEER_ID_MAX", "NUMWANT_NONE", "EVENT_STOPPED", "COPIES_RUNS",
-            "SELECT_COMPLEMENTARY", "PEER_NETWORK", "TRACKER_OPTIONS_VERSION"} <= set(COPIED)
+            "SELECT_COMPLEMENTARY", "PEER_NETWORK", "TRACKER_OPTIONS_VERSION",
+            "CDN_SOURCE_VERSION", "PLANNER_OPTIONS_VERSION", "SOURCE_CDN", "PLAN_GONE",
+            "FETCH_FATAL", "FETCHER_OPTIONS_VERSION", "FETCH_RESULT_VERSION"} <= set(COPIED)
 
 
 @pytest.mark.parametrize("name", COPIED)

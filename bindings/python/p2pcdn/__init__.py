@@ -65,7 +65,9 @@ from ._types import (
 )
 from .bitmap import Bitmap
 from .content import Content
-from .peerlist import Peer, PeerList
+from .fetcher import Fetcher, FetchResult
+from .peerlist import CdnSource, Peer, PeerList
+from .planner import PieceRequest, Planner
 from .stats import Stats, StatsSummary
 from .tracker import Tracker
 
@@ -82,11 +84,14 @@ __all__ = [
     "COPIES_RUNS",
     "CallbackAborted",
     "Cancelled",
+    "CdnSource",
     "Content",
     "EVENT_COMPLETED",
     "EVENT_STARTED",
     "EVENT_STOPPED",
     "EVENT_UPDATE",
+    "FetchResult",
+    "Fetcher",
     "FileSystemError",
     "HTTPError",
     "HashMismatch",
@@ -110,6 +115,8 @@ __all__ = [
     "ParseError",
     "Peer",
     "PeerList",
+    "PieceRequest",
+    "Planner",
     "ProtocolError",
     "SELECT_COMPLEMENTARY",
     "SELECT_RANDOM",

@@ -23,14 +23,22 @@ from pathlib import Path
 
 from ._errors import _check, _check_ptr
 from ._types import (
+    FETCH_CB,
     STATS_CB,
     Announce,
     BitmapPtr,
+    CdnSource,
     ContentPtr,
+    FetcherOptions,
+    FetcherPtr,
+    FetchResult,
     HashOptions,
     HistogramBin,
     PeerInfo,
     PeerListPtr,
+    PieceRequest,
+    PlannerOptions,
+    PlannerPtr,
     StatsPtr,
     StatsSummary,
     TrackerOptions,
@@ -250,6 +258,18 @@ _fn("p2pcdn_peerlist_interval", [_peerlist, _u32_array, _u32_array], c_int, _che
 _fn("p2pcdn_peerlist_swarm_counts", [_peerlist, _u32_array, _u32_array], c_int, _check)
 _fn("p2pcdn_peerlist_peer_count", [_peerlist, _size_out], c_int, _check)
 _fn("p2pcdn_peerlist_peer_at", [_peerlist, c_size_t, POINTER(PeerInfo)], c_int, _check)
+_fn("p2pcdn_peerlist_content_id", [_peerlist], c_char_p, _check_ptr)
+_fn("p2pcdn_peerlist_piece_count", [_peerlist, _size_out], c_int, _check)
+_fn("p2pcdn_peerlist_cdn_count", [_peerlist, _size_out], c_int, _check)
+_fn("p2pcdn_peerlist_cdn_at",
+    [_peerlist, c_size_t, POINTER(c_char_p), POINTER(c_int64), POINTER(c_int)], c_int, _check)
+_fn("p2pcdn_peerlist_cdn_pieces", [_peerlist, c_size_t, _bitmap_out], c_int, _check)
+_fn("p2pcdn_peerlist_cdn_uri_for_piece",
+    [_peerlist, c_size_t, c_int64, c_char_p, c_size_t, _size_out, _size_out], c_int, _check)
+_fn("p2pcdn_peerlist_to_json", [_peerlist, c_char_p, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_peerlist_from_json", [_peerlist_out, c_char_p, c_size_t], c_int, _check)
+_fn("p2pcdn_peerlist_to_bencode", [_peerlist, c_void_p, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_peerlist_from_bencode", [_peerlist_out, c_void_p, c_size_t], c_int, _check)
 
 # Tracker.
 _tracker = TrackerPtr
@@ -264,9 +284,44 @@ _fn("p2pcdn_tracker_announce", [_tracker, POINTER(Announce), _peerlist_out], c_i
 _fn("p2pcdn_tracker_leave", [_tracker, c_char_p, c_void_p, c_size_t], c_int, _check)
 _fn("p2pcdn_tracker_expire", [_tracker, _size_out], c_int, _check)
 _fn("p2pcdn_tracker_stats", [_tracker, c_char_p, _stats_out], c_int, _check)
+_fn("p2pcdn_cdn_source_init", [POINTER(CdnSource), c_uint], c_int, _check)
+_fn("p2pcdn_tracker_publish_cdn", [_tracker, c_char_p, POINTER(CdnSource)], c_int, _check)
+_fn("p2pcdn_tracker_withdraw_cdn", [_tracker, c_char_p, c_char_p, _bitmap], c_int, _check)
 _fn("p2pcdn_tracker_subscribe",
     [_tracker, c_char_p, c_int64, STATS_CB, c_void_p, POINTER(c_uint64)], c_int, _check)
 _fn("p2pcdn_tracker_unsubscribe", [_tracker, c_uint64], c_int, _check)
 _fn("p2pcdn_tracker_step", [_tracker, POINTER(c_int64)], c_int, _check)
 _fn("p2pcdn_tracker_start", [_tracker], c_int, _check)
 _fn("p2pcdn_tracker_stop", [_tracker], c_int, _check)
+
+# Planner (planner.h). Peer keys are bytes, passed as const void * with their length.
+_planner = PlannerPtr
+_fn("p2pcdn_planner_options_init", [POINTER(PlannerOptions), c_uint], c_int, _check)
+_fn("p2pcdn_planner_new", [POINTER(PlannerPtr), c_size_t, POINTER(PlannerOptions)], c_int,
+    _check)
+_fn("p2pcdn_planner_free", [_planner], None)
+_fn("p2pcdn_planner_set_have", [_planner, _bitmap], c_int, _check)
+_fn("p2pcdn_planner_peer_set", [_planner, c_void_p, c_size_t, _bitmap], c_int, _check)
+_fn("p2pcdn_planner_peer_have", [_planner, c_void_p, c_size_t, c_size_t], c_int, _check)
+_fn("p2pcdn_planner_peer_remove", [_planner, c_void_p, c_size_t], c_int, _check)
+_fn("p2pcdn_planner_set_sources", [_planner, _peerlist], c_int, _check)
+_fn("p2pcdn_planner_set_position", [_planner, c_size_t, c_int64], c_int, _check)
+_fn("p2pcdn_planner_next", [_planner, c_int64, POINTER(PieceRequest), c_size_t, _size_out],
+    c_int, _check)
+_fn("p2pcdn_planner_done", [_planner, c_size_t, c_int], c_int, _check)
+_fn("p2pcdn_planner_in_flight", [_planner, _size_out, _size_out], c_int, _check)
+
+# Fetcher (fetcher.h).
+_fetcher = FetcherPtr
+_fn("p2pcdn_fetcher_options_init", [POINTER(FetcherOptions), c_uint], c_int, _check)
+_fn("p2pcdn_fetch_result_init", [POINTER(FetchResult), c_uint], c_int, _check)
+_fn("p2pcdn_fetcher_new", [POINTER(FetcherPtr), _content, POINTER(FetcherOptions)], c_int,
+    _check)
+_fn("p2pcdn_fetcher_free", [_fetcher], None)
+_fn("p2pcdn_fetcher_get",
+    [_fetcher, c_size_t, c_char_p, c_int, c_void_p, c_size_t, _size_out, POINTER(FetchResult)],
+    c_int, _check)
+_fn("p2pcdn_fetcher_submit",
+    [_fetcher, c_size_t, c_char_p, c_int, FETCH_CB, c_void_p, POINTER(c_uint64)], c_int, _check)
+_fn("p2pcdn_fetcher_step", [_fetcher, c_int, _size_out], c_int, _check)
+_fn("p2pcdn_fetcher_cancel", [_fetcher, c_uint64], c_int, _check)

@@ -190,4 +190,137 @@ class TrackerOptions(ctypes.Structure):
         ("rng_seed", ctypes.c_uint64),
         ("clock", CLOCK_CB),
         ("clock_payload", ctypes.c_void_p),
+        ("max_cdn_sources", ctypes.c_uint32),
+        ("max_cdn_per_answer", ctypes.c_uint32),
     ]
+
+
+# p2pcdn_cdn_source: a CDN source as a CCS publishes it to a tracker.
+CDN_SOURCE_VERSION = 1
+
+
+class CdnSource(ctypes.Structure):
+    """p2pcdn_cdn_source, version 1. Prepared with p2pcdn_cdn_source_init; read during the
+    p2pcdn_tracker_publish_cdn call only."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("uri", ctypes.c_char_p),
+        ("pieces", BitmapPtr),
+        ("expires_s", ctypes.c_int64),
+        ("ranged", ctypes.c_int),
+    ]
+
+
+# -- Planner (planner.h) ----------------------------------------------------------------------
+
+class PlannerPtr(ctypes.c_void_p):
+    pass
+
+
+PLANNER_OPTIONS_VERSION = 1
+
+
+class PlannerOptions(ctypes.Structure):
+    """p2pcdn_planner_options, version 1. Prepared with p2pcdn_planner_options_init."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("max_cdn_in_flight", ctypes.c_uint32),
+        ("max_per_peer_in_flight", ctypes.c_uint32),
+        ("streaming", ctypes.c_int),
+        ("window_pieces", ctypes.c_size_t),
+        ("piece_duration_ms", ctypes.c_uint32),
+        ("peer_piece_ms", ctypes.c_uint32),
+        ("rng_seed", ctypes.c_uint64),
+        ("max_peers", ctypes.c_uint32),
+    ]
+
+
+# Where a planned request goes.
+SOURCE_PEER = 0
+SOURCE_CDN = 1
+
+# How a request ended (p2pcdn_planner_done).
+PLAN_DONE = 0
+PLAN_FAILED = 1
+PLAN_GONE = 2
+
+
+class PieceRequest(ctypes.Structure):
+    """p2pcdn_piece_request (not versioned: the library fills it whole)."""
+
+    _fields_ = [
+        ("piece", ctypes.c_size_t),
+        ("source", ctypes.c_int),
+        ("cdn_index", ctypes.c_size_t),
+        ("peer_key", ctypes.c_ubyte * PEER_ID_MAX),
+        ("peer_key_len", ctypes.c_size_t),
+    ]
+
+
+# -- Fetcher (fetcher.h) ----------------------------------------------------------------------
+
+class FetcherPtr(ctypes.c_void_p):
+    pass
+
+
+# p2pcdn_fetch_status
+FETCH_OK = 0
+FETCH_HASH_MISMATCH = 1
+FETCH_GONE = 2
+FETCH_RETRY_LATER = 3
+FETCH_FATAL = 4
+
+FETCHER_OPTIONS_VERSION = 1
+
+
+class FetcherOptions(ctypes.Structure):
+    """p2pcdn_fetcher_options, version 1. Prepared with p2pcdn_fetcher_options_init; the
+    library copies the strings during p2pcdn_fetcher_new."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("ca_file", ctypes.c_char_p),
+        ("ca_path", ctypes.c_char_p),
+        ("insecure_skip_verify", ctypes.c_int),
+        ("connect_timeout_ms", ctypes.c_int64),
+        ("timeout_ms", ctypes.c_int64),
+        ("low_speed_bytes_per_s", ctypes.c_uint32),
+        ("low_speed_time_s", ctypes.c_uint32),
+        ("max_redirects", ctypes.c_int32),
+        ("max_response_bytes", ctypes.c_uint64),
+        ("max_per_host", ctypes.c_uint32),
+        ("max_parallel", ctypes.c_uint32),
+        ("refuse_private_addresses", ctypes.c_int),
+        ("user_agent", ctypes.c_char_p),
+    ]
+
+
+FETCH_RESULT_VERSION = 1
+
+
+class FetchResult(ctypes.Structure):
+    """p2pcdn_fetch_result, version 1: an output struct (set version with
+    p2pcdn_fetch_result_init). Its strings are borrowed from the fetcher."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("piece", ctypes.c_size_t),
+        ("status", ctypes.c_int),
+        ("error", ctypes.c_int),
+        ("http_status", ctypes.c_int),
+        ("retry_after_ms", ctypes.c_int64),
+        ("redirects", ctypes.c_uint32),
+        ("bytes", ctypes.c_uint64),
+        ("final_url", ctypes.c_char_p),
+        ("message", ctypes.c_char_p),
+    ]
+
+
+# typedef void (*p2pcdn_fetch_cb)(p2pcdn_fetcher *fetcher, uint64_t id,
+#                                 const p2pcdn_fetch_result *result, const void *data,
+#                                 size_t len, void *payload);
+# data arrives as a plain address (int or None), copied out with ctypes.string_at.
+FETCH_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.POINTER(FetchResult),
+                            ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p)

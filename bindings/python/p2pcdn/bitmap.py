@@ -6,7 +6,7 @@ from ctypes import byref
 
 from . import _lib
 from ._handle import Handle
-from ._errors import NotFound
+from ._errors import InvalidArgument, NotFound
 from ._types import BITMAP_LENIENT, BITMAP_STRICT, BitmapPtr
 from ._util import as_buffer, as_text, read_output, unsigned
 
@@ -230,3 +230,14 @@ class Bitmap(Handle):
 
 def _flags(strict):
     return BITMAP_STRICT if strict else BITMAP_LENIENT
+
+
+def live_handle(bitmap, name):
+    """The handle of a live Bitmap argument. A closed one is refused here: its NULL handle
+    would mean "no bitmap" to the calls where NULL is allowed (for withdraw_cdn: every
+    piece), a different request rather than an error."""
+    if not isinstance(bitmap, Bitmap):
+        raise TypeError(f"{name} must be a Bitmap, not {type(bitmap).__name__}")
+    if bitmap.closed:
+        raise InvalidArgument(f"{name} is closed")
+    return bitmap._h

@@ -14,10 +14,10 @@ import threading
 from ctypes import byref
 
 from . import _lib
-from ._errors import InvalidArgument
 from ._handle import Handle
 from ._types import (
     ANNOUNCE_VERSION,
+    CDN_SOURCE_VERSION,
     CLOCK_CB,
     EVENT_COMPLETED,
     EVENT_STARTED,
@@ -31,6 +31,7 @@ from ._types import (
     STATS_CB,
     TRACKER_OPTIONS_VERSION,
     Announce,
+    CdnSource,
     PeerListPtr,
     StatsPtr,
     TrackerOptions,
@@ -45,7 +46,7 @@ from ._util import (
     signed64,
     unsigned,
 )
-from .bitmap import Bitmap
+from .bitmap import live_handle as _bitmap_handle
 from .peerlist import PeerList
 from .stats import Stats
 
@@ -170,9 +171,12 @@ class Tracker(Handle):
     _stepping = 0
 
     def __init__(self, max_swarms=0, max_peers_per_swarm=0, max_pieces=0, create_swarms=True,
-                 interval=0, min_interval=0, peer_timeout_ms=0, rng_seed=0, clock=None):
+                 interval=0, min_interval=0, peer_timeout_ms=0, rng_seed=0, clock=None,
+                 max_cdn_sources=0, max_cdn_per_answer=0):
         """Zero keeps each limit's default (docs/api.md, "Tracker"). interval and min_interval
-        are the seconds announce answers give; clock() returns Unix time in ms (for tests)."""
+        are the seconds announce answers give; clock() returns Unix time in ms (for tests).
+        max_cdn_sources bounds the CDN sources per content (default 64), max_cdn_per_answer
+        those in one answer (default 8)."""
         self._shared = _Shared()
         self._subs = {}  # subscription id -> _Subscription, until provably idle
         opts = TrackerOptions()
@@ -186,6 +190,9 @@ class Tracker(Handle):
         opts.min_interval_s = unsigned(min_interval, "min_interval", UINT32_MAX)
         opts.peer_timeout_ms = signed64(peer_timeout_ms, "peer_timeout_ms")
         opts.rng_seed = unsigned(rng_seed, "rng_seed", UINT64_MAX)
+        opts.max_cdn_sources = unsigned(max_cdn_sources, "max_cdn_sources", UINT32_MAX)
+        opts.max_cdn_per_answer = unsigned(max_cdn_per_answer, "max_cdn_per_answer",
+                                           UINT32_MAX)
         if clock is not None:
             if not callable(clock):
                 raise TypeError(f"clock must be callable, not {type(clock).__name__}")
@@ -252,12 +259,7 @@ class Tracker(Handle):
         a.role = enum_code(_ROLES, role, "role")
         a.event = enum_code(_EVENTS, event, "event")
         if bitmap is not None:
-            if not isinstance(bitmap, Bitmap):
-                raise TypeError(f"bitmap must be a Bitmap, not {type(bitmap).__name__}")
-            if bitmap.closed:
-                # A NULL bitmap means "no bitmap" to the library, not an error.
-                raise InvalidArgument("bitmap is closed")
-            a.bitmap = bitmap._h
+            a.bitmap = _bitmap_handle(bitmap, "bitmap")
         a.have, a.have_count = have_arr, have_n
         a.donthave, a.donthave_count = donthave_arr, donthave_n
         # The C encoding: 0 is the default, NUMWANT_NONE is none.
@@ -287,6 +289,36 @@ class Tracker(Handle):
         out = StatsPtr()
         _lib.p2pcdn_tracker_stats(self._h, as_cstring(content_id, "content_id"), byref(out))
         return Stats._adopt(out)
+
+    # -- CDN sources (TR 23.844 steps 5, 10 and 11) -----------------------------------------
+
+    def publish_cdn(self, content_id, uri, pieces, expires_s, ranged=False):
+        """Publishes a CDN source, or replaces the one with the same URI. uri is an http(s)
+        URI template ({piece}: the decimal index, {content}: the percent-encoded content id),
+        or with ranged=True the whole content object, fetched by byte Range. pieces is a
+        Bitmap of the content's piece count; expires_s Unix seconds, in the future. Answers
+        carry the source, restricted to what each requester lacks, until it expires."""
+        src = CdnSource()
+        _lib.p2pcdn_cdn_source_init(byref(src), CDN_SOURCE_VERSION)
+        # The struct's pointers are locals of this frame, alive through the call.
+        uri_bytes = as_cstring(uri, "uri")
+        src.uri = uri_bytes
+        src.pieces = _bitmap_handle(pieces, "pieces")
+        src.expires_s = signed64(expires_s, "expires_s")
+        src.ranged = 1 if ranged else 0
+        _lib.p2pcdn_tracker_publish_cdn(self._h, as_cstring(content_id, "content_id"),
+                                        byref(src))
+
+    def withdraw_cdn(self, content_id, uri=None, pieces=None):
+        """Withdraws pieces (None: all) from the source with this URI (None: from every
+        source); a source left empty is removed. Effective from the very next answer.
+        NotFound for an unknown content or URI."""
+        _lib.p2pcdn_tracker_withdraw_cdn(
+            self._h,
+            as_cstring(content_id, "content_id"),
+            None if uri is None else as_cstring(uri, "uri"),
+            None if pieces is None else _bitmap_handle(pieces, "pieces"),
+        )
 
     # -- subscriptions --------------------------------------------------------------------------
 
