@@ -11,13 +11,14 @@ namespace bencode = p2pcdn::bencode;
 
 namespace {
 
-// Items under v, v included, walked through the cursor API.
+// Items under v, v included, walked through the cursor API. `depth` counts the containers
+// down to v, v included; the reader allows 8 of them nested (a scalar may sit in the 8th).
 std::size_t count_items(bencode::value v, std::size_t depth) {
-    if (depth > 8) {
-        std::abort();
-    }
     std::size_t n = 1;
     if (v.is(bencode::kind::list) || v.is(bencode::kind::dict)) {
+        if (depth > 8) {
+            std::abort();
+        }
         std::size_t children = 0;
         for (const auto child : v) {
             n += count_items(child, depth + 1);
