@@ -84,6 +84,19 @@ client::~client() {
     curl_multi_cleanup(multi_);
 }
 
+void client::recycle(std::string&& body) noexcept {
+    if (body.capacity() == 0 || body.capacity() > config_.max_response_bytes ||
+        spare_bodies_.size() >= config_.max_parallel) {
+        return;
+    }
+    try {
+        spare_bodies_.push_back(std::move(body));
+        spare_bodies_.back().clear();
+    } catch (...) {
+        // Only an optimisation: without room to keep it, the buffer is simply freed.
+    }
+}
+
 std::uint64_t client::submit(request req, completion done) {
     check_url(config_.policy, req.url);
     std::string origin = origin_of(req.url);
@@ -131,8 +144,13 @@ void client::start(transfer& t) {
             throw std::bad_alloc();
         }
     }
+    std::string buffer;
+    if (!spare_bodies_.empty()) {
+        buffer = std::move(spare_bodies_.back());
+        spare_bodies_.pop_back();
+    }
     try {
-        t.attach(easy, config_);
+        t.attach(easy, config_, std::move(buffer));
         check_multi(curl_multi_add_handle(multi_, easy), "curl_multi_add_handle");
     } catch (...) {
         t.detach();
@@ -211,6 +229,7 @@ void client::deliver() {
         if (done) {
             done(res);
         }
+        recycle(std::move(res.body));
     }
 }
 

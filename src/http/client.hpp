@@ -56,6 +56,12 @@ public:
 
     std::size_t pending() const noexcept { return transfers_.size(); }
 
+    // Hands a response body back once its bytes are no longer needed, so that a later
+    // transfer receives into its already-touched memory instead of fresh pages (at CDN speeds
+    // the page faults of a new buffer per piece cost more than the copy). Kept: at most
+    // max_parallel buffers, none above max_response_bytes.
+    void recycle(std::string&& body) noexcept;
+
 private:
     void start_queued();
     void start(transfer& t);
@@ -67,6 +73,7 @@ private:
     client_config config_;
     CURLM* multi_ = nullptr;
     std::vector<CURL*> idle_;  // reset easy handles waiting for reuse
+    std::vector<std::string> spare_bodies_;  // recycled body buffers, emptied
     std::unordered_map<std::uint64_t, std::unique_ptr<transfer>> transfers_;
     std::deque<std::uint64_t> queue_;  // waiting to start, oldest first
     std::deque<std::pair<std::uint64_t, response>> ready_;  // finished, completion not yet run

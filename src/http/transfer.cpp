@@ -93,7 +93,9 @@ transfer::~transfer() {
     curl_slist_free_all(header_list_);
 }
 
-void transfer::attach(CURL* easy, const client_config& config) {
+void transfer::attach(CURL* easy, const client_config& config, std::string buffer) {
+    buffer.clear();
+    res_.body = std::move(buffer);
     easy_ = easy;
     limit_ = config.max_response_bytes;
     if (req_.max_response_bytes != 0 && req_.max_response_bytes < limit_) {

@@ -27,8 +27,9 @@ public:
     CURL* easy() const noexcept { return easy_; }
     completion& done() noexcept { return done_; }
 
-    // Configures `easy` (fresh or reset) for this transfer; the transfer now uses it.
-    void attach(CURL* easy, const client_config& config);
+    // Configures `easy` (fresh or reset) for this transfer; the transfer now uses it. The
+    // body is received into `buffer` (emptied; its capacity is what is wanted).
+    void attach(CURL* easy, const client_config& config, std::string buffer = {});
     // Gives the easy handle back (reset, ready for another transfer) and forgets it.
     CURL* detach() noexcept;
     // Builds the response from libcurl's result for this transfer.

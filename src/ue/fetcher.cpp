@@ -101,6 +101,8 @@ void fetcher::on_response(std::uint64_t id, http::response& res) {
     if (f.done) {
         f.done(r);
     }
+    // The piece's bytes were the response body: its buffer serves the next transfer.
+    client_.recycle(std::move(r.data));
 }
 
 std::size_t fetcher::step(int timeout_ms) {
