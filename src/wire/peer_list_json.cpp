@@ -1,120 +1,44 @@
 #include "wire/peer_list_json.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
-#include <algorithm>
 #include <cstdint>
-#include <iterator>
-#include <limits>
+#include <string>
 
 #include "core/base64.hpp"
 #include "core/content_layout.hpp"
 #include "core/error.hpp"
 #include "core/hex.hpp"
 #include "wire/bitfield.hpp"
+#include "wire/json_support.hpp"
 #include "wire/uri_template.hpp"
 
 namespace p2pcdn {
 namespace {
 
-using json_value = rapidjson::Value;
-using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-constexpr std::uint64_t max_u32 = std::numeric_limits<std::uint32_t>::max();
-
+using wire_json::as_bool;
+using wire_json::as_int64;
+using wire_json::as_string;
+using wire_json::as_uint32;
+using wire_json::as_uint64;
+using wire_json::check_duplicates;
+using wire_json::fail_member;
+using wire_json::fail_not;
+using wire_json::find;
+using wire_json::json_value;
+using wire_json::json_writer;
+using wire_json::name_of;
+using wire_json::require;
+using wire_json::top;
+using wire_json::write_key;
+using wire_json::write_string;
 // A member's name in messages: "interval", "peers[3].port", "cdn[0]".
-struct where {
-    const char* array;   // nullptr: a top-level member
-    std::size_t index;   // with array
-    const char* member;  // nullptr: the array element itself
-};
+using where = wire_json::member_path;
 
-std::string name_of(const where& w) {
-    if (w.array == nullptr) {
-        return w.member;
-    }
-    if (w.member == nullptr) {
-        return fmt::format("{}[{}]", w.array, w.index);
-    }
-    return fmt::format("{}[{}].{}", w.array, w.index, w.member);
-}
-
-std::string_view text_of(const json_value& v) {
-    return {v.GetString(), v.GetStringLength()};
-}
-
-// Each member the decoder reads may appear at most once in its object, so no other reader of
-// the same text can pick a different one.
-template <std::size_t N>
-void check_duplicates(const json_value& object, const std::string_view (&known)[N],
-                      const char* array, std::size_t index) {
-    bool seen[N] = {};
-    for (auto it = object.MemberBegin(); it != object.MemberEnd(); ++it) {
-        const std::string_view name = text_of(it->name);
-        for (std::size_t k = 0; k < N; ++k) {
-            if (name == known[k]) {
-                if (seen[k]) {
-                    const std::string full(name);
-                    fail(errc::parse, "member '{}' appears more than once",
-                         name_of({array, index, full.c_str()}));
-                }
-                seen[k] = true;
-                break;
-            }
-        }
-    }
-}
-
+// The members the decoder reads in each object; each may appear at most once.
 constexpr std::string_view root_members[] = {"v",        "type",         "content",  "pieces",
                                              "interval", "min_interval", "complete", "incomplete",
                                              "peers",    "cdn"};
 constexpr std::string_view peer_members[] = {"id", "ip", "port", "role", "seed"};
 constexpr std::string_view cdn_members[] = {"uri", "pieces", "expires", "range"};
-
-const json_value* find(const json_value& object, const char* name) {
-    const auto it = object.FindMember(name);
-    return it == object.MemberEnd() ? nullptr : &it->value;
-}
-
-const json_value& require(const json_value& object, const where& w) {
-    const json_value* v = find(object, w.member);
-    if (v == nullptr) {
-        fail(errc::parse, "member '{}' is missing", name_of(w));
-    }
-    return *v;
-}
-
-std::uint64_t as_uint64(const json_value& v, const where& w) {
-    if (!v.IsUint64()) {
-        fail(errc::parse, "member '{}' is not an unsigned integer", name_of(w));
-    }
-    return v.GetUint64();
-}
-
-std::uint32_t as_uint32(const json_value& v, const where& w) {
-    const std::uint64_t x = as_uint64(v, w);
-    if (x > max_u32) {
-        fail(errc::parse, "{} is {}, above the maximum {}", name_of(w), x, max_u32);
-    }
-    return static_cast<std::uint32_t>(x);
-}
-
-std::string_view as_string(const json_value& v, const where& w) {
-    if (!v.IsString()) {
-        fail(errc::parse, "member '{}' is not a string", name_of(w));
-    }
-    return text_of(v);
-}
-
-bool as_bool(const json_value& v, const where& w) {
-    if (!v.IsBool()) {
-        fail(errc::parse, "member '{}' is not a boolean", name_of(w));
-    }
-    return v.GetBool();
-}
 
 peer_entry decode_peer(const json_value& v, std::size_t i) {
     if (!v.IsObject()) {
@@ -133,7 +57,7 @@ peer_entry decode_peer(const json_value& v, std::size_t i) {
         try {
             hex::decode_into(text, raw, text.size() / 2);
         } catch (const error& e) {
-            fail(errc::parse, "member '{}': {}", name_of(w), e.what());
+            fail_member(w, e.what());
         }
         peer.id.assign(reinterpret_cast<const char*>(raw), text.size() / 2);
     }
@@ -143,7 +67,7 @@ peer_entry decode_peer(const json_value& v, std::size_t i) {
         try {
             peer.address = ip_address::parse(text);
         } catch (const error& e) {
-            fail(errc::parse, "member '{}': {}", name_of(w), e.what());
+            fail_member(w, e.what());
         }
     }
     {
@@ -162,7 +86,7 @@ peer_entry decode_peer(const json_value& v, std::size_t i) {
         } else if (text == "network") {
             peer.role = peer_role::network;
         } else {
-            fail(errc::parse, "member '{}' is not \"user\" or \"network\"", name_of(w));
+            fail_not(w, "\"user\" or \"network\"");
         }
     }
     if (const json_value* seed = find(v, "seed")) {
@@ -183,48 +107,22 @@ cdn_source decode_cdn(const json_value& v, std::size_t i, std::size_t pieces) {
         try {
             validate_cdn_uri(uri);
         } catch (const error& e) {
-            fail(errc::parse, "member '{}': {}", name_of(w), e.what());
+            fail_member(w, e.what());
         }
         source.uri = std::string(uri);
     }
     {
         const where w{"cdn", i, "pieces"};
-        const std::string_view text = as_string(require(v, w), w);
-        const std::size_t bytes = bitfield::byte_size(pieces);
-        const std::size_t chars = base64::encoded_size(bytes);
-        // Checked before decoding, so nothing is allocated for an oversized string.
-        if (text.size() != chars) {
-            fail(errc::parse, "{} is {} characters, expected {} (base64 of {} bytes for {} pieces)",
-                 name_of(w), text.size(), chars, bytes, pieces);
-        }
-        try {
-            const auto raw = base64::decode(text);
-            source.pieces =
-                bitfield::decode(raw.data(), raw.size(), pieces, bitfield::spare_bits::reject);
-        } catch (const error& e) {
-            fail(errc::parse, "member '{}': {}", name_of(w), e.what());
-        }
+        source.pieces = wire_json::decode_pieces(require(v, w), pieces, w);
     }
     {
         const where w{"cdn", i, "expires"};
-        const json_value& expires = require(v, w);
-        if (!expires.IsInt64()) {
-            fail(errc::parse, "member '{}' is not an integer", name_of(w));
-        }
-        source.expires_s = expires.GetInt64();
+        source.expires_s = as_int64(require(v, w), w);
     }
     if (const json_value* range = find(v, "range")) {
         source.ranged = as_bool(*range, {"cdn", i, "range"});
     }
     return source;
-}
-
-void write_key(json_writer& w, std::string_view key) {
-    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-}
-
-void write_string(json_writer& w, std::string_view text) {
-    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
 }
 
 }  // namespace
@@ -322,59 +220,19 @@ peer_list decode_peer_list_json(std::string_view json, const peer_list_limits& l
              limits.max_bytes);
     }
     rapidjson::Document doc;
-    // Iterative: deep nesting in an ignored member cannot exhaust the stack. Strings must be
-    // valid UTF-8, as JSON requires.
-    constexpr unsigned flags =
-        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-    doc.Parse<flags>(json.data(), json.size());
-    if (doc.HasParseError()) {
-        fail(errc::parse, "peer list is not valid JSON: {} at offset {}",
-             rapidjson::GetParseError_En(doc.GetParseError()), doc.GetErrorOffset());
-    }
-    if (!doc.IsObject()) {
-        fail(errc::parse, "peer list is not a JSON object");
-    }
-    const json_value& root = doc;
+    const json_value& root = wire_json::parse_object(doc, json, "peer list");
     check_duplicates(root, root_members, nullptr, 0);
-    auto top = [](const char* member) { return where{nullptr, 0, member}; };
-
-    const json_value& version = require(root, top("v"));
-    if (!version.IsInt64()) {
-        fail(errc::parse, "member 'v' is not an integer");
-    }
-    if (version.GetInt64() != 1) {
-        fail(errc::parse, "member 'v' is {}, only version 1 is supported", version.GetInt64());
-    }
-    if (const json_value* type = find(root, "type")) {
-        if (as_string(*type, top("type")) != "peers") {
-            fail(errc::parse, "member 'type' is not \"peers\"");
-        }
-    }
+    wire_json::check_version(root, "peers");
 
     peer_list list;
-    const std::string_view id = as_string(require(root, top("content")), top("content"));
-    try {
-        content_layout::validate_id(id);
-    } catch (const error& e) {
-        fail(errc::parse, "member 'content': {}", e.what());
-    }
-    list.content_id = std::string(id);
-
-    const std::uint64_t pieces = as_uint64(require(root, top("pieces")), top("pieces"));
-    const std::size_t max_pieces = std::min(limits.max_pieces, bitmap::max_bits);
-    if (pieces > max_pieces) {
-        fail(errc::limit, "pieces is {}, above the limit {}", pieces, max_pieces);
-    }
-    list.piece_count = static_cast<std::size_t>(pieces);
+    list.content_id = std::string(wire_json::content_id(root));
+    list.piece_count = wire_json::piece_count(root, limits.max_pieces);
     list.interval_s = as_uint32(require(root, top("interval")), top("interval"));
     list.min_interval_s = as_uint32(require(root, top("min_interval")), top("min_interval"));
     list.seeds = as_uint32(require(root, top("complete")), top("complete"));
     list.leechers = as_uint32(require(root, top("incomplete")), top("incomplete"));
 
-    const json_value& peers = require(root, top("peers"));
-    if (!peers.IsArray()) {
-        fail(errc::parse, "member 'peers' is not an array");
-    }
+    const json_value& peers = wire_json::as_array(require(root, top("peers")), top("peers"));
     if (peers.Size() > limits.max_peers) {
         fail(errc::limit, "peers has {} entries, above the limit {}", peers.Size(),
              limits.max_peers);
@@ -385,9 +243,7 @@ peer_list decode_peer_list_json(std::string_view json, const peer_list_limits& l
     }
 
     if (const json_value* cdn = find(root, "cdn")) {
-        if (!cdn->IsArray()) {
-            fail(errc::parse, "member 'cdn' is not an array");
-        }
+        wire_json::as_array(*cdn, top("cdn"));
         if (cdn->Size() > limits.max_cdn_sources) {
             fail(errc::limit, "cdn has {} entries, above the limit {}", cdn->Size(),
                  limits.max_cdn_sources);

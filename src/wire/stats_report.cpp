@@ -1,14 +1,7 @@
 #include "wire/stats_report.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <cstdint>
-#include <iterator>
-#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -17,14 +10,21 @@
 #include "core/content_layout.hpp"
 #include "core/error.hpp"
 #include "wire/bitfield.hpp"
+#include "wire/json_support.hpp"
 
 namespace p2pcdn {
 namespace {
 
-using json_value = rapidjson::Value;
-using json_writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-constexpr std::uint64_t max_u32 = std::numeric_limits<std::uint32_t>::max();
+using wire_json::as_int64;
+using wire_json::as_uint32;
+using wire_json::as_uint64;
+using wire_json::find;
+using wire_json::json_value;
+using wire_json::json_writer;
+using wire_json::require;
+using wire_json::top;
+using wire_json::write_key;
+using wire_json::write_string;
 
 // ---------------------------------------------------------------------------------------------
 // Summary
@@ -94,10 +94,6 @@ bool use_runs(const std::vector<std::uint32_t>& values, copies_encoding encoding
     return !values.empty() && 4 * count_runs(values) <= values.size();
 }
 
-void write_key(json_writer& w, std::string_view key) {
-    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-}
-
 // Writes `name` or `name_runs`, always merging equal neighbours into one run.
 void write_copies(json_writer& w, std::string_view name, const std::vector<std::uint32_t>& values,
                   copies_encoding encoding) {
@@ -145,69 +141,13 @@ constexpr std::string_view known_members[] = {
     "cdn",
 };
 
-std::string_view name_of(const json_value& v) {
-    return {v.GetString(), v.GetStringLength()};
-}
-
-void check_duplicates(const json_value& root) {
-    constexpr std::size_t known = std::size(known_members);
-    bool seen[known] = {};
-    for (auto it = root.MemberBegin(); it != root.MemberEnd(); ++it) {
-        const std::string_view name = name_of(it->name);
-        for (std::size_t k = 0; k < known; ++k) {
-            if (name == known_members[k]) {
-                if (seen[k]) {
-                    fail(errc::parse, "member '{}' appears more than once", name);
-                }
-                seen[k] = true;
-                break;
-            }
-        }
-    }
-}
-
-const json_value* find(const json_value& root, const char* name) {
-    const auto it = root.FindMember(name);
-    return it == root.MemberEnd() ? nullptr : &it->value;
-}
-
-const json_value& require(const json_value& root, const char* name) {
-    const json_value* v = find(root, name);
-    if (v == nullptr) {
-        fail(errc::parse, "member '{}' is missing", name);
-    }
-    return *v;
-}
-
+// A top-level member of the report.
 std::uint64_t get_uint64(const json_value& root, const char* name) {
-    const json_value& v = require(root, name);
-    if (!v.IsUint64()) {
-        fail(errc::parse, "member '{}' is not an unsigned integer", name);
-    }
-    return v.GetUint64();
+    return as_uint64(require(root, top(name)), top(name));
 }
 
 std::uint32_t get_uint32(const json_value& root, const char* name) {
-    const std::uint64_t v = get_uint64(root, name);
-    if (v > max_u32) {
-        fail(errc::parse, "{} is {}, above the maximum {}", name, v, max_u32);
-    }
-    return static_cast<std::uint32_t>(v);
-}
-
-std::int64_t get_int64(const json_value& root, const char* name) {
-    const json_value& v = require(root, name);
-    if (!v.IsInt64()) {
-        fail(errc::parse, "member '{}' is not an integer", name);
-    }
-    return v.GetInt64();
-}
-
-std::string_view get_string(const json_value& v, const char* name) {
-    if (!v.IsString()) {
-        fail(errc::parse, "member '{}' is not a string", name);
-    }
-    return name_of(v);
+    return as_uint32(require(root, top(name)), top(name));
 }
 
 // Bounds on one copies array: every value in [min, max]; the words name the bounds in messages.
@@ -218,8 +158,10 @@ struct copies_bounds {
     const char* min_words;  // "seeds"
 };
 
-std::uint32_t check_value(const json_value& v, const char* name, std::size_t index,
-                          const copies_bounds& b) {
+// Why entry `index` of copies array `name` fails check_value. Out of line, so check_value stays
+// small enough to be inlined into the loops that decode every piece.
+[[noreturn]] void fail_value(const json_value& v, const char* name, std::size_t index,
+                             const copies_bounds& b) {
     if (!v.IsUint64()) {
         fail(errc::parse, "{}[{}] is not an unsigned integer", name, index);
     }
@@ -227,17 +169,20 @@ std::uint32_t check_value(const json_value& v, const char* name, std::size_t ind
     if (x > b.max) {
         fail(errc::parse, "{}[{}] is {}, above the {} {}", name, index, x, b.max, b.max_words);
     }
-    if (x < b.min) {
-        fail(errc::parse, "{}[{}] is {}, below the {} {}", name, index, x, b.min, b.min_words);
+    fail(errc::parse, "{}[{}] is {}, below the {} {}", name, index, x, b.min, b.min_words);
+}
+
+std::uint32_t check_value(const json_value& v, const char* name, std::size_t index,
+                          const copies_bounds& b) {
+    if (!v.IsUint64() || v.GetUint64() > b.max || v.GetUint64() < b.min) {
+        fail_value(v, name, index, b);
     }
-    return static_cast<std::uint32_t>(x);
+    return static_cast<std::uint32_t>(v.GetUint64());
 }
 
 std::vector<std::uint32_t> decode_plain(const json_value& v, const char* name, std::size_t pieces,
                                         const copies_bounds& b) {
-    if (!v.IsArray()) {
-        fail(errc::parse, "member '{}' is not an array", name);
-    }
+    wire_json::as_array(v, top(name));
     const std::size_t size = v.Size();
     if (size != pieces) {
         fail(errc::parse, "{} has {} entries, expected {}", name, size, pieces);
@@ -252,9 +197,7 @@ std::vector<std::uint32_t> decode_plain(const json_value& v, const char* name, s
 
 std::vector<std::uint32_t> decode_runs(const json_value& v, const char* name, std::size_t pieces,
                                        const copies_bounds& b) {
-    if (!v.IsArray()) {
-        fail(errc::parse, "member '{}' is not an array", name);
-    }
+    wire_json::as_array(v, top(name));
     const std::size_t size = v.Size();
     if (size % 2 != 0) {
         fail(errc::parse, "{} has {} entries, expected value,run pairs", name, size);
@@ -306,23 +249,6 @@ bool decode_copies(const json_value& root, const char* plain_name, const char* r
         fail(errc::parse, "member '{}' or '{}' is missing", plain_name, runs_name);
     }
     return false;
-}
-
-bitmap decode_cdn(const json_value& v, std::size_t pieces) {
-    const std::string_view text = get_string(v, "cdn");
-    const std::size_t bytes = bitfield::byte_size(pieces);
-    const std::size_t chars = base64::encoded_size(bytes);
-    // Checked before decoding, so the decoder never allocates for an oversized string.
-    if (text.size() != chars) {
-        fail(errc::parse, "cdn is {} characters, expected {} (base64 of {} bytes for {} pieces)",
-             text.size(), chars, bytes, pieces);
-    }
-    try {
-        const auto raw = base64::decode(text);
-        return bitfield::decode(raw.data(), raw.size(), pieces, bitfield::spare_bits::reject);
-    } catch (const error& e) {
-        fail(errc::parse, "member 'cdn': {}", e.what());
-    }
 }
 
 }  // namespace
@@ -386,7 +312,7 @@ std::string encode_stats_json(const stats_report& report, copies_encoding encodi
     write_key(w, "type");
     w.String("stats");
     write_key(w, "content");
-    w.String(report.content_id.data(), static_cast<rapidjson::SizeType>(report.content_id.size()));
+    write_string(w, report.content_id);
     write_key(w, "seq");
     w.Uint64(report.seq);
     write_key(w, "time");
@@ -409,7 +335,7 @@ std::string encode_stats_json(const stats_report& report, copies_encoding encodi
         const auto raw = bitfield::encode(report.cdn_pieces);
         const std::string text = base64::encode(raw.data(), raw.size());
         write_key(w, "cdn");
-        w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+        write_string(w, text);
     }
     write_key(w, "min_copies");
     w.Uint(summary.min_copies);
@@ -425,51 +351,15 @@ stats_report decode_stats_json(std::string_view json, const stats_limits& limits
              limits.max_json_bytes);
     }
     rapidjson::Document doc;
-    // Iterative: deep nesting in an ignored member cannot exhaust the stack. Strings must be
-    // valid UTF-8, as JSON requires.
-    constexpr unsigned flags =
-        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
-    doc.Parse<flags>(json.data(), json.size());
-    if (doc.HasParseError()) {
-        fail(errc::parse, "statistics report is not valid JSON: {} at offset {}",
-             rapidjson::GetParseError_En(doc.GetParseError()), doc.GetErrorOffset());
-    }
-    if (!doc.IsObject()) {
-        fail(errc::parse, "statistics report is not a JSON object");
-    }
-    const json_value& root = doc;
-    check_duplicates(root);
-
-    const json_value& version = require(root, "v");
-    if (!version.IsInt64()) {
-        fail(errc::parse, "member 'v' is not an integer");
-    }
-    if (version.GetInt64() != 1) {
-        fail(errc::parse, "member 'v' is {}, only version 1 is supported", version.GetInt64());
-    }
-    if (const json_value* type = find(root, "type")) {
-        if (get_string(*type, "type") != "stats") {
-            fail(errc::parse, "member 'type' is not \"stats\"");
-        }
-    }
+    const json_value& root = wire_json::parse_object(doc, json, "statistics report");
+    wire_json::check_duplicates(root, known_members, nullptr, 0);
+    wire_json::check_version(root, "stats");
 
     stats_report r;
-    const std::string_view id = get_string(require(root, "content"), "content");
-    try {
-        content_layout::validate_id(id);
-    } catch (const error& e) {
-        fail(errc::parse, "member 'content': {}", e.what());
-    }
-    r.content_id = std::string(id);
+    r.content_id = std::string(wire_json::content_id(root));
     r.seq = get_uint64(root, "seq");
-    r.time_ms = get_int64(root, "time");
-
-    const std::uint64_t pieces = get_uint64(root, "pieces");
-    const std::size_t max_pieces = std::min(limits.max_pieces, bitmap::max_bits);
-    if (pieces > max_pieces) {
-        fail(errc::limit, "pieces is {}, above the limit {}", pieces, max_pieces);
-    }
-    r.piece_count = static_cast<std::size_t>(pieces);
+    r.time_ms = as_int64(require(root, top("time")), top("time"));
+    r.piece_count = wire_json::piece_count(root, limits.max_pieces);
 
     r.user_peers = get_uint32(root, "peers");
     r.seeds = get_uint32(root, "seeds");
@@ -487,7 +377,7 @@ stats_report decode_stats_json(std::string_view json, const stats_limits& limits
     decode_copies(root, "network_copies", "network_copies_runs", r.piece_count,
                   copies_bounds{r.network_peers, "network peers", 0, ""}, true, r.network_copies);
     if (const json_value* cdn = find(root, "cdn")) {
-        r.cdn_pieces = decode_cdn(*cdn, r.piece_count);
+        r.cdn_pieces = wire_json::decode_pieces(*cdn, r.piece_count, top("cdn"));
     }
     return r;
 }
