@@ -7,16 +7,14 @@
 #include "core/error.hpp"
 #include "wire/peer_list_bencode.hpp"
 #include "wire/peer_list_json.hpp"
+
+#include "peer_list_fuzz_limits.hpp"
 #include "wire/uri_template.hpp"
 
 using p2pcdn::peer_list;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    p2pcdn::peer_list_limits limits;
-    limits.max_bytes = std::size_t{1} << 20;
-    limits.max_peers = 64;
-    limits.max_cdn_sources = 8;
-    limits.max_pieces = std::size_t{1} << 16;
+    const p2pcdn::peer_list_limits limits = peer_list_fuzz_limits();
     const std::string_view json(reinterpret_cast<const char*>(data), size);
 
     peer_list list;

@@ -1,8 +1,10 @@
-// The peer list of docs/protocol.md's "Peer list" examples, shared by the JSON and bencode
-// codec tests so both forms are checked against one list.
+// The peer list of docs/protocol.md's "Peer list" examples and a field-by-field comparison,
+// shared by the JSON and bencode codec tests so both forms are checked the same way.
 #pragma once
 
 #include "wire/peer_list.hpp"
+
+#include <doctest/doctest.h>
 
 #include <cstdint>
 #include <string>
@@ -40,6 +42,33 @@ inline peer_list example() {
     s.expires_s = 1764000000;
     l.cdn.push_back(s);
     return l;
+}
+
+// Field by field, so a failure names the field that differs.
+inline void check_equal(const peer_list& a, const peer_list& b) {
+    CHECK(a.content_id == b.content_id);
+    CHECK(a.piece_count == b.piece_count);
+    CHECK(a.interval_s == b.interval_s);
+    CHECK(a.min_interval_s == b.min_interval_s);
+    CHECK(a.seeds == b.seeds);
+    CHECK(a.leechers == b.leechers);
+    REQUIRE(a.peers.size() == b.peers.size());
+    for (std::size_t i = 0; i < a.peers.size(); ++i) {
+        CAPTURE(i);
+        CHECK(a.peers[i].id == b.peers[i].id);
+        CHECK(a.peers[i].address == b.peers[i].address);
+        CHECK(a.peers[i].port == b.peers[i].port);
+        CHECK(a.peers[i].role == b.peers[i].role);
+        CHECK(a.peers[i].seed == b.peers[i].seed);
+    }
+    REQUIRE(a.cdn.size() == b.cdn.size());
+    for (std::size_t i = 0; i < a.cdn.size(); ++i) {
+        CAPTURE(i);
+        CHECK(a.cdn[i].uri == b.cdn[i].uri);
+        CHECK(a.cdn[i].pieces == b.cdn[i].pieces);
+        CHECK(a.cdn[i].expires_s == b.cdn[i].expires_s);
+        CHECK(a.cdn[i].ranged == b.cdn[i].ranged);
+    }
 }
 
 }  // namespace p2pcdn::test

@@ -26,6 +26,7 @@ using p2pcdn::peer_entry;
 using p2pcdn::peer_list;
 using p2pcdn::peer_list_limits;
 using p2pcdn::peer_role;
+using p2pcdn::test::check_equal;
 using p2pcdn::test::code_of;
 using p2pcdn::test::example;
 using p2pcdn::test::peer;
@@ -130,31 +131,6 @@ peer_list compacted(peer_list l) {
     return l;
 }
 
-void check_equal(const peer_list& a, const peer_list& b) {
-    CHECK(a.content_id == b.content_id);
-    CHECK(a.piece_count == b.piece_count);
-    CHECK(a.interval_s == b.interval_s);
-    CHECK(a.min_interval_s == b.min_interval_s);
-    CHECK(a.seeds == b.seeds);
-    CHECK(a.leechers == b.leechers);
-    REQUIRE(a.peers.size() == b.peers.size());
-    for (std::size_t i = 0; i < a.peers.size(); ++i) {
-        CAPTURE(i);
-        CHECK(a.peers[i].id == b.peers[i].id);
-        CHECK(a.peers[i].address == b.peers[i].address);
-        CHECK(a.peers[i].port == b.peers[i].port);
-        CHECK(a.peers[i].role == b.peers[i].role);
-        CHECK(a.peers[i].seed == b.peers[i].seed);
-    }
-    REQUIRE(a.cdn.size() == b.cdn.size());
-    for (std::size_t i = 0; i < a.cdn.size(); ++i) {
-        CAPTURE(i);
-        CHECK(a.cdn[i].uri == b.cdn[i].uri);
-        CHECK(a.cdn[i].pieces == b.cdn[i].pieces);
-        CHECK(a.cdn[i].expires_s == b.cdn[i].expires_s);
-        CHECK(a.cdn[i].ranged == b.cdn[i].ranged);
-    }
-}
 
 }  // namespace
 
