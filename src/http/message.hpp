@@ -39,6 +39,9 @@ struct response {
     long redirects = 0;
     // From a Retry-After header of the final answer, in milliseconds from its arrival.
     std::optional<std::int64_t> retry_after_ms;
+    // The request's body, handed back untouched, so that a caller can send it again (a retry)
+    // without having kept a copy of it.
+    std::string request_body;
 
     // The first header with this lowercase name, or nullptr.
     const std::string* header(std::string_view name) const noexcept {

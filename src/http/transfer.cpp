@@ -291,6 +291,7 @@ std::string transfer::describe_failure(CURLcode result) const {
 response transfer::finish(CURLcode result) {
     response res = std::move(res_);
     res_ = response{};
+    res.request_body = std::move(req_.body);
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &res.status);
     char* url = nullptr;
     curl_easy_getinfo(easy_, CURLINFO_EFFECTIVE_URL, &url);

@@ -1,5 +1,6 @@
 #include "ue/fetcher.hpp"
 
+#include "http/content_range.hpp"
 #include "http/redact.hpp"
 #include "ue/piece_response.hpp"
 
@@ -32,7 +33,7 @@ http::request fetcher::make_request(std::size_t piece, const std::string& uri,
     req.max_response_bytes =
         config_.max_response_bytes != 0 ? config_.max_response_bytes : range.length;
     if (ranged) {
-        req.headers.emplace_back("Range", range_header(range));
+        req.headers.emplace_back("Range", http::range_header(range));
     }
     return req;
 }

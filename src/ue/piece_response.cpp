@@ -1,24 +1,11 @@
 #include "ue/piece_response.hpp"
 
 #include "core/piece_hasher.hpp"
+#include "http/content_range.hpp"
 #include "http/redact.hpp"
 
 namespace p2pcdn::ue {
 namespace {
-
-bool parse_u64(std::string_view s, std::uint64_t& out) {
-    if (s.empty() || s.size() > 19) {
-        return false;
-    }
-    out = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9') {
-            return false;
-        }
-        out = out * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return true;
-}
 
 fetch_result base(std::size_t piece, const http::response& res) {
     fetch_result r;
@@ -55,44 +42,6 @@ const char* to_string(fetch_status status) noexcept {
     return "unknown";
 }
 
-std::optional<content_range> parse_content_range(std::string_view value) {
-    while (!value.empty() && value.front() == ' ') {
-        value.remove_prefix(1);
-    }
-    while (!value.empty() && value.back() == ' ') {
-        value.remove_suffix(1);
-    }
-    constexpr std::string_view unit = "bytes ";
-    if (value.substr(0, unit.size()) != unit) {
-        return std::nullopt;
-    }
-    value.remove_prefix(unit.size());
-    std::size_t dash = value.find('-');
-    std::size_t slash = value.find('/');
-    if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash) {
-        return std::nullopt;
-    }
-    content_range range;
-    if (!parse_u64(value.substr(0, dash), range.first) ||
-        !parse_u64(value.substr(dash + 1, slash - dash - 1), range.last) ||
-        range.first > range.last) {
-        return std::nullopt;
-    }
-    std::string_view total = value.substr(slash + 1);
-    if (total != "*") {
-        std::uint64_t t = 0;
-        if (!parse_u64(total, t) || t <= range.last) {
-            return std::nullopt;
-        }
-        range.total = t;
-    }
-    return range;
-}
-
-std::string range_header(const byte_range& range) {
-    return fmt::format("bytes={}-{}", range.offset, range.offset + range.length - 1);
-}
-
 fetch_result classify_piece_response(const content_layout& layout, const piece_hashes& hashes,
                                      std::size_t piece, bool ranged, http::response& res) {
     fetch_result r = base(piece, res);
@@ -101,7 +50,7 @@ fetch_result classify_piece_response(const content_layout& layout, const piece_h
     if (res.error != errc::ok) {
         const bool transient = res.error == errc::network || res.error == errc::timeout;
         std::string message = res.message;
-        if (res.error == errc::limit && ranged && res.status == 200) {
+        if (http::range_ignored_past_limit(res, ranged)) {
             message += "; the server ignored the Range and sent the whole object";
         }
         return finish(std::move(r), transient ? fetch_status::retry_later : fetch_status::fatal,
@@ -126,41 +75,12 @@ fetch_result classify_piece_response(const content_layout& layout, const piece_h
     }
 
     const byte_range range = layout.piece_range(piece);
-    std::string data;
-    if (status == 206) {
-        if (!ranged) {
-            return finish(std::move(r), fetch_status::fatal, errc::protocol,
-                          fmt::format("piece {}: 206 to a request without Range from {}", piece,
-                                      where));
-        }
-        const std::string* header = res.header("content-range");
-        auto cr = header != nullptr ? parse_content_range(*header) : std::nullopt;
-        const std::uint64_t last = range.offset + range.length - 1;
-        if (!cr || cr->first != range.offset || cr->last != last ||
-            (cr->total && *cr->total != layout.total_length())) {
-            return finish(std::move(r), fetch_status::fatal, errc::protocol,
-                          fmt::format("piece {}: Content-Range '{}' does not match bytes {}-{}/{} "
-                                      "from {}",
-                                      piece, header != nullptr ? header->substr(0, 80) : "",
-                                      range.offset, last, layout.total_length(), where));
-        }
-        if (res.body.size() != range.length) {
-            return finish(std::move(r), fetch_status::fatal, errc::protocol,
-                          fmt::format("piece {}: 206 body of {} bytes for a range of {} from {}",
-                                      piece, res.body.size(), range.length, where));
-        }
-        data = std::move(res.body);
-    } else if (ranged) {
-        if (res.body.size() != layout.total_length()) {
-            return finish(std::move(r), fetch_status::fatal, errc::protocol,
-                          fmt::format("piece {}: Range answered with 200 and {} bytes, not the "
-                                      "whole object of {} from {}",
-                                      piece, res.body.size(), layout.total_length(), where));
-        }
-        data = res.body.substr(static_cast<std::size_t>(range.offset), range.length);
-    } else {
-        data = std::move(res.body);
+    http::range_body body = http::take_range_body(res, range, layout.total_length(), ranged);
+    if (!body.problem.empty()) {
+        return finish(std::move(r), fetch_status::fatal, errc::protocol,
+                      fmt::format("piece {}: {} from {}", piece, body.problem, where));
     }
+    std::string data = std::move(body.data);
 
     if (data.size() != range.length) {
         return finish(std::move(r), fetch_status::hash_mismatch, errc::hash_mismatch,

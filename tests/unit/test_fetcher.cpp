@@ -53,25 +53,6 @@ response failure(errc code) {
 
 TEST_SUITE("ue.piece_response") {
 
-TEST_CASE("Content-Range parsing") {
-    auto cr = parse_content_range("bytes 0-99/1000");
-    REQUIRE(cr);
-    CHECK(cr->first == 0);
-    CHECK(cr->last == 99);
-    CHECK(cr->total == 1000u);
-    auto star = parse_content_range("bytes 5-9/*");
-    REQUIRE(star);
-    CHECK_FALSE(star->total.has_value());
-    CHECK_FALSE(parse_content_range("bytes 9-5/100"));
-    CHECK_FALSE(parse_content_range("bytes 0-99/99"));
-    CHECK_FALSE(parse_content_range("items 0-99/1000"));
-    CHECK_FALSE(parse_content_range("bytes */1000"));
-    CHECK_FALSE(parse_content_range("bytes 0-99"));
-    CHECK_FALSE(parse_content_range("bytes -1-99/1000"));
-    CHECK_FALSE(parse_content_range("bytes 0-99999999999999999999/*"));
-    CHECK(range_header({1000, 1000}) == "bytes=1000-1999");
-}
-
 TEST_CASE("ok and hash_mismatch") {
     fixture f;
     fetch_result ok = f.classify(1, false, answer(200, f.bytes.substr(1000, 1000)));
