@@ -145,19 +145,23 @@ std::string expand_cdn_uri(const cdn_source& source, std::string_view content_id
     if (piece >= source.pieces.size() || !source.pieces.test(piece)) {
         fail(errc::range, "piece {} is not served by this CDN source", piece);
     }
-    const std::string_view uri = source.uri;
+    return expand_uri_template(source.uri, content_id, piece);
+}
+
+std::string expand_uri_template(std::string_view tmpl, std::string_view content_id,
+                                std::size_t piece) {
     std::string out;
-    out.reserve(uri.size() + 3 * content_id.size());
+    out.reserve(tmpl.size() + 3 * content_id.size());
     std::string encoded_id;
     std::size_t i = 0;
-    while (i < uri.size()) {
-        const std::size_t brace = uri.find('{', i);
+    while (i < tmpl.size()) {
+        const std::size_t brace = tmpl.find('{', i);
         if (brace == std::string_view::npos) {
-            out.append(uri.substr(i));
+            out.append(tmpl.substr(i));
             break;
         }
-        out.append(uri.substr(i, brace - i));
-        const std::string_view rest = uri.substr(brace);
+        out.append(tmpl.substr(i, brace - i));
+        const std::string_view rest = tmpl.substr(brace);
         if (rest.substr(0, piece_placeholder.size()) == piece_placeholder) {
             fmt::format_to(std::back_inserter(out), "{}", piece);
             i = brace + piece_placeholder.size();

@@ -23,6 +23,12 @@ std::string percent_encode(std::string_view text);
 // than the placeholders "{piece}" and "{content}".
 void validate_cdn_uri(std::string_view uri);
 
+// The template with every "{piece}" replaced by the decimal piece index and every "{content}"
+// by percent_encode(content_id); other text, braces included, is kept as it is. No checks:
+// validate the template with validate_cdn_uri first.
+std::string expand_uri_template(std::string_view tmpl, std::string_view content_id,
+                                std::size_t piece);
+
 // The URI of `piece` from `source`: the template with its placeholders filled. Throws
 // errc::range when source.pieces does not hold `piece`.
 std::string expand_cdn_uri(const cdn_source& source, std::string_view content_id,

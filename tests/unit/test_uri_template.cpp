@@ -76,6 +76,18 @@ TEST_SUITE("uri_template") {
         CHECK(code_of([&] { expand_cdn_uri(cdn_source{}, "x", 0); }) == errc::range);
     }
 
+    TEST_CASE("expand_uri_template: any piece, no piece bitmap") {
+        using p2pcdn::expand_uri_template;
+        CHECK(expand_uri_template("http://h/{content}/{piece}", "a b/c", 0) ==
+              "http://h/a%20b%2Fc/0");
+        CHECK(expand_uri_template("http://h/{piece}?c={content}&p={piece}", "x~y", 123456) ==
+              "http://h/123456?c=x~y&p=123456");
+        CHECK(expand_uri_template("http://h/fixed", "x", 3) == "http://h/fixed");
+        CHECK(expand_uri_template("http://h/{content}{content}", "", 3) == "http://h/");
+        CHECK(expand_uri_template("", "x", 3) == "");
+        CHECK(expand_uri_template("http://h/{pie}{piece}", "x", 3) == "http://h/{pie}3");
+    }
+
     TEST_CASE("valid templates") {
         for (const char* uri : {
                  "http://h",
