@@ -4,7 +4,9 @@
 Starts real servers on 127.0.0.1, on free ports picked here, each with its own config, pid file,
 logs and temp paths under a work directory:
 
-  origin       nginx serving the document root (GET/HEAD); WebDAV PUT/DELETE from loopback
+  origin       nginx serving the document root (GET/HEAD); WebDAV PUT/DELETE from loopback,
+               each logged to origin/ingest.log (lab.json: origin.ingest_log) as
+               'PUT /uri 201 length="n" cache_control="..." digest="..." expires="..."'
   edge1..N     nginx proxy_cache edges in front of the origin (X-Cache-Status; X-Refresh: 1
                from loopback bypasses the cache and overwrites the entry)
   redirector   nginx answering 302 to one of the nginx edges (split_clients on $uri)
@@ -334,10 +336,13 @@ class CdnLab:
             "varnish": None,
         }
         try:
+            ingest_log = self.workdir / "origin" / "ingest.log"
             self.info["origin"] = self._start_nginx("origin", "origin.conf.in", {
                 "DOCROOT": _q(self.docroot),
                 "MAX_AGE": str(self.max_age),
+                "INGEST_LOG": _q(ingest_log),
             }, nginx)
+            self.info["origin"]["ingest_log"] = str(ingest_log)
             self._save()
             origin_port = str(self.info["origin"]["port"])
             for i in range(1, self.edges + 1):

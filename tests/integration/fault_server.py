@@ -41,9 +41,28 @@ piece_length. Paths (<i> is a piece index):
     /large-unsized/<i>          1 MiB body without Content-Length (ends at close)
     /slow/<key>/<i>             piece i after 300 ms; counts concurrent requests per key
     /stats/<key>                {"max": most concurrent /slow/<key> requests, "count": total}
-    PUT, POST, DELETE <any>     200 echoing the body, with X-Method and X-Test-Header (the
+    PUT, POST, DELETE, PURGE <any>
+                                200 echoing the body, with X-Method and X-Test-Header (the
                                 request's X-Test header)
 Every answer carries "X-Connection-Requests: n", the requests served on its connection so far.
+
+An object store with faults, for the CDN client's drivers (any method, PURGE included):
+    /cdn/<key>/<fault>/<name...>
+                                every request is recorded under <key>; then <fault> decides:
+        ok                      the store: PUT keeps the body, Content-Type and Cache-Control
+                                (201 new, 204 overwrite); GET/HEAD give them back (200) or 404;
+                                DELETE 204, or 404 when there is nothing; PURGE 200; POST 200
+                                echoing the body
+        flaky-<n>-<code>[-<s>]  the first n requests under <key> answer <code> (with
+                                "Retry-After: <s>" when given), later ones the store
+        status-<code>           always <code>
+        only-<METHOD>-<code>    <METHOD> answers <code>, other methods the store
+        limit-<bytes>           413 for a body over <bytes>, else the store
+        noanswer                reads the request, then closes the connection without answering
+        slow-<ms>               the store, after <ms> milliseconds
+    /requests/<key>             {"count": n, "requests": [{"method", "path", "length", "time"
+                                (server seconds, monotonic), "headers": {lowercase name:
+                                [values]}}, ...]} for the /cdn/<key>/ requests so far
 """
 
 import argparse
@@ -71,6 +90,8 @@ LARGE = 1 << 20
 state_lock = threading.Lock()
 slow_stats = {}  # key -> [current, max, count]
 ports = {}
+cdn_store = {}     # path -> (body, content type, cache control)
+cdn_requests = {}  # key -> [request record]
 
 
 def piece(i):
@@ -187,18 +208,93 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self):
         self.echo()
 
+    def do_PURGE(self):
+        self.echo()
+
     def echo(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if self.path.startswith("/cdn/"):
+            return self.cdn_route(body)
         self.reply(200, body, [("X-Method", self.command),
                                ("X-Test-Header", self.headers.get("X-Test", ""))])
 
     def do_GET(self):
+        if self.path.startswith("/cdn/"):
+            return self.cdn_route(b"")
         parts = [p for p in self.path.split("?", 1)[0].split("/") if p]
         try:
             self.route(parts)
         except ValueError as e:
             self.text(400, f"bad request: {e}")
+
+    # -- the object store with faults (/cdn/<key>/<fault>/<name...>) -------------------------
+    def cdn_route(self, body):
+        path = self.path.split("?", 1)[0]
+        parts = path.split("/")
+        if len(parts) < 5 or not parts[2] or not parts[4]:
+            return self.text(400, "want /cdn/<key>/<fault>/<name>")
+        key, fault = parts[2], parts[3]
+        headers = {}
+        for name, value in self.headers.items():
+            headers.setdefault(name.lower(), []).append(value)
+        with state_lock:
+            seen = cdn_requests.setdefault(key, [])
+            seen.append({"method": self.command, "path": self.path, "length": len(body),
+                         "time": time.monotonic(), "headers": headers})
+            count = len(seen)
+        args = fault.split("-")
+        try:
+            if args[0] == "ok" and len(args) == 1:
+                return self.cdn_store(path, body)
+            if args[0] == "flaky" and len(args) in (3, 4):
+                if count <= int(args[1]):
+                    extra = [("Retry-After", args[3])] if len(args) == 4 else []
+                    return self.reply(int(args[2]), b"try again\n", extra)
+                return self.cdn_store(path, body)
+            if args[0] == "status" and len(args) == 2:
+                return self.text(int(args[1]), f"status {args[1]}")
+            if args[0] == "only" and len(args) == 3:
+                if self.command == args[1]:
+                    return self.text(int(args[2]), f"status {args[2]}")
+                return self.cdn_store(path, body)
+            if args[0] == "limit" and len(args) == 2:
+                if len(body) > int(args[1]):
+                    return self.text(413, "too large")
+                return self.cdn_store(path, body)
+            if args[0] == "noanswer" and len(args) == 1:
+                self.close_connection = True
+                return None
+            if args[0] == "slow" and len(args) == 2:
+                time.sleep(int(args[1]) / 1000)
+                return self.cdn_store(path, body)
+        except ValueError:
+            pass
+        return self.text(400, f"unknown fault {fault!r}")
+
+    def cdn_store(self, path, body):
+        method = self.command
+        with state_lock:
+            held = cdn_store.get(path)
+            if method == "PUT":
+                cdn_store[path] = (body, self.headers.get("Content-Type", ""),
+                                   self.headers.get("Cache-Control", ""))
+            elif method == "DELETE" and held is not None:
+                del cdn_store[path]
+        if method == "PUT":
+            return self.reply(204 if held else 201)
+        if method == "DELETE":
+            return self.reply(204) if held else self.text(404, "no such object")
+        if method == "PURGE":
+            return self.text(200, "purged")
+        if method == "POST":
+            return self.reply(200, body)
+        if held is None:
+            return self.text(404, "no such object")
+        extra = [("Content-Type", held[1])] if held[1] else []
+        if held[2]:
+            extra.append(("Cache-Control", held[2]))
+        return self.reply(200, held[0], extra)
 
     def route(self, parts):
         kind = parts[0] if parts else ""
@@ -272,6 +368,11 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if kind == "slow" and n == 3:
             return self.slow(parts[1], self.piece_arg(parts[2]))
+        if kind == "requests" and n == 2:
+            with state_lock:
+                seen = list(cdn_requests.get(parts[1], []))
+            body = json.dumps({"count": len(seen), "requests": seen}).encode()
+            return self.reply(200, body, [("Content-Type", "application/json")])
         if kind == "stats" and n == 2:
             with state_lock:
                 entry = slow_stats.get(parts[1], [0, 0, 0])

@@ -188,7 +188,7 @@ TEST_SUITE("cdn.directory") {
         }
     }
 
-    TEST_CASE("the source limit counts live sources; a replacement is not a new one") {
+    TEST_CASE("the source limit counts live sources, a replacement is not a new one") {
         cdn_directory d(10, 2);
         d.publish(source_of("http://a/{piece}", bits_of(10, {1})), now_ms);
         d.publish(source_of("http://b/{piece}", bits_of(10, {2}), 1001), now_ms);
