@@ -693,7 +693,7 @@ TEST_SUITE("swarm.cdn") {
               }) == errc::invalid);
     }
 
-    TEST_CASE("cdn_pieces is the union of the live sources; copies stay peer copies") {
+    TEST_CASE("cdn_pieces is the union of the live sources, copies stay peer copies") {
         swarm s("c", 70, 100, 1);
         announce_full(s, "p", bits_of(70, {1, 65}), peer_role::user, cdn_now_ms);
         s.publish_cdn(cdn_of("http://a/{piece}", bits_of(70, {1, 2})), cdn_now_ms);
