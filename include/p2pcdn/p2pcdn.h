@@ -543,6 +543,14 @@ P2PCDN_API int p2pcdn_tracker_stop(p2pcdn_tracker *tracker);
  */
 #include "p2pcdn/planner.h"
 #include "p2pcdn/fetcher.h"
+/* The CCS side: the CDN ingest and purge client. */
+#include "p2pcdn/cdn.h"
+/* The CCS side: storage-control policies and their decisions. */
+#include "p2pcdn/policy.h"
+/* The CCS side: the Network Storage Control Function. */
+#include "p2pcdn/nscf.h"
+/* The tracker side: serving the tracker's protocol over any HTTP front-end. */
+#include "p2pcdn/tracker_http.h"
 
 #ifdef __cplusplus
 }

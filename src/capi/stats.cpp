@@ -1,5 +1,6 @@
 // p2pcdn_stats: the C face of stats_report and its JSON form.
 #include "capi/bitmap_handle.hpp"
+#include "capi/copies_encoding.hpp"
 #include "capi/guard.hpp"
 #include "capi/options.hpp"
 #include "capi/output.hpp"
@@ -19,15 +20,6 @@ using p2pcdn::capi::out_param;
 namespace {
 
 constexpr std::size_t summary_sizes[] = {sizeof(p2pcdn_stats_summary)};
-
-p2pcdn::copies_encoding encoding_from(unsigned int encoding) {
-    switch (encoding) {
-        case P2PCDN_COPIES_AUTO: return p2pcdn::copies_encoding::automatic;
-        case P2PCDN_COPIES_PLAIN: return p2pcdn::copies_encoding::plain;
-        case P2PCDN_COPIES_RUNS: return p2pcdn::copies_encoding::runs;
-        default: fail(errc::invalid, "unknown copies encoding {}", encoding);
-    }
-}
 
 // Element arrays follow the byte-buffer rule with *count in elements.
 template <typename T>
@@ -62,8 +54,8 @@ P2PCDN_API int p2pcdn_stats_to_json(const p2pcdn_stats* stats, unsigned int enco
                                     size_t cap, size_t* size) {
     return guard([&] {
         const auto& report = checked(stats).report;
-        p2pcdn::capi::copy_text_out(p2pcdn::encode_stats_json(report, encoding_from(encoding)), buf,
-                                    cap, size);
+        const auto how = p2pcdn::capi::copies_encoding_from(encoding);
+        p2pcdn::capi::copy_text_out(p2pcdn::encode_stats_json(report, how), buf, cap, size);
         return P2PCDN_OK;
     });
 }

@@ -275,7 +275,7 @@ TEST_CASE("submit and step: many pieces in parallel under the per-host cap") {
     CHECK(res.body == "{\"max\": 3, \"count\": " + std::to_string(count) + "}");
 }
 
-TEST_CASE("submit: a gone source completes at the next step without a request; cancel") {
+TEST_CASE("submit: a gone source completes at the next step without a request, cancel") {
     fetcher f = make_fetcher();
     const std::string uri = server().url("/status/410/2");
     CHECK(f.get(2, uri, false).status == fetch_status::gone);

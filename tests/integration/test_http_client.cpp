@@ -362,7 +362,7 @@ TEST_CASE("cancel: a cancelled transfer never completes") {
     CHECK_FALSE(c.cancel(12345));
 }
 
-TEST_CASE("completions may submit; they may not step") {
+TEST_CASE("completions may submit, they may not step") {
     client c(client_config{});
     int chained = 0;
     errc nested = errc::ok;
