@@ -4,6 +4,7 @@ The library comes from P2PCDN_LIBRARY (ctest sets it to the tree's own build); w
 the package falls back to build/*/src of this checkout, then the system library.
 """
 
+import os
 import random
 import sys
 from pathlib import Path
@@ -18,6 +19,23 @@ if str(BINDINGS) not in sys.path:
     sys.path.insert(0, str(BINDINGS))
 
 import p2pcdn  # noqa: E402  (a load failure here names every place the library was looked for)
+
+
+def cli_program():
+    """The p2pcdn program of this build: P2PCDN_CLI, else <build>/tools/p2pcdn beside the
+    <build>/src/libp2pcdn.so.0 the tests load."""
+    given = os.environ.get("P2PCDN_CLI")
+    if given:
+        return Path(given)
+    return Path(p2pcdn.library_path()).resolve().parent.parent / "tools" / "p2pcdn"
+
+
+def cli_env(**extra):
+    """The environment to run the program in: it is built with the sanitizers itself, so it
+    needs no preloaded runtime and keeps its leak check."""
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS")}
+    env.update(extra)
+    return env
 
 
 def pseudo_random(size, seed=1):

@@ -31,7 +31,8 @@ RETURNS = {"int": ctypes.c_int, "void": None, "const char *": ctypes.c_char_p,
 # The header's sections this binding wraps, by prefix.
 WRAPPED = ("p2pcdn_bitmap_", "p2pcdn_content_", "p2pcdn_hash_", "p2pcdn_stats_",
            "p2pcdn_peerlist_", "p2pcdn_tracker_", "p2pcdn_announce_", "p2pcdn_cdn_source_",
-           "p2pcdn_planner_", "p2pcdn_fetcher_", "p2pcdn_fetch_")
+           "p2pcdn_planner_", "p2pcdn_fetcher_", "p2pcdn_fetch_", "p2pcdn_policy_",
+           "p2pcdn_decision_", "p2pcdn_cdn_", "p2pcdn_signer_", "p2pcdn_css_", "p2pcdn_nscf_")
 DECLARED = sorted(name for name in vars(_lib) if name.startswith("p2pcdn_"))
 
 
@@ -84,6 +85,22 @@ MIRRORS = {
     "p2pcdn_piece_request": _types.PieceRequest,
     "p2pcdn_fetcher_options": _types.FetcherOptions,
     "p2pcdn_fetch_result": _types.FetchResult,
+    "p2pcdn_holding": _types.Holding,
+    "p2pcdn_ingest_item": _types.IngestItem,
+    "p2pcdn_policy_threshold_options": _types.PolicyThresholdOptions,
+    "p2pcdn_policy_budget_options": _types.PolicyBudgetOptions,
+    "p2pcdn_policy_ttl_options": _types.PolicyTtlOptions,
+    "p2pcdn_policy_input": _types.PolicyInput,
+    "p2pcdn_signer_options": _types.SignerOptions,
+    "p2pcdn_cdn_options": _types.CdnOptions,
+    "p2pcdn_css_options": _types.CssOptions,
+    "p2pcdn_cdn_job_info": _types.CdnJobInfo,
+    "p2pcdn_cdn_item_result": _types.CdnItemResult,
+    "p2pcdn_cdn_driver_metrics": _types.CdnDriverMetrics,
+    "p2pcdn_nscf_link_callbacks": _types.NscfLinkCallbacks,
+    "p2pcdn_nscf_options": _types.NscfOptions,
+    "p2pcdn_nscf_holding": _types.NscfHolding,
+    "p2pcdn_nscf_metrics": _types.NscfMetrics,
 }
 
 
@@ -108,7 +125,11 @@ def test_constants_were_found():
     assert {"PEER_ID_MAX", "NUMWANT_NONE", "EVENT_STOPPED", "COPIES_RUNS",
             "SELECT_COMPLEMENTARY", "PEER_NETWORK", "TRACKER_OPTIONS_VERSION",
             "CDN_SOURCE_VERSION", "PLANNER_OPTIONS_VERSION", "SOURCE_CDN", "PLAN_GONE",
-            "FETCH_FATAL", "FETCHER_OPTIONS_VERSION", "FETCH_RESULT_VERSION"} <= set(COPIED)
+            "FETCH_FATAL", "FETCHER_OPTIONS_VERSION", "FETCH_RESULT_VERSION",
+            "POLICY_THRESHOLD_OPTIONS_VERSION", "POLICY_BUDGET_OPTIONS_VERSION",
+            "POLICY_TTL_OPTIONS_VERSION", "POLICY_INPUT_VERSION", "CDN_OPTIONS_VERSION",
+            "SIGNER_OPTIONS_VERSION", "CSS_OPTIONS_VERSION", "CDN_DRIVER_CIT", "JOB_CANCELLED",
+            "ITEM_CANCELLED", "SIGNER_AWS_SIGV4"} <= set(COPIED)
 
 
 @pytest.mark.parametrize("name", COPIED)

@@ -64,12 +64,15 @@ from ._types import (
     SELECT_RANDOM,
 )
 from .bitmap import Bitmap
+from .cdn import Cdn, DriverMetrics, ItemResult, JobStatus, Signer
 from .content import Content
 from .fetcher import Fetcher, FetchResult
 from .peerlist import CdnSource, Peer, PeerList
+from .nscf import Nscf, NscfHolding, NscfMetrics, TrackerLink
 from .planner import PieceRequest, Planner
+from .policy import Decision, Holding, IngestItem, Policy, PolicyInput
 from .stats import Stats, StatsSummary
-from .tracker import Tracker
+from .tracker import HttpAnswer, Tracker
 
 __all__ = [
     "ABI_VERSION",
@@ -84,8 +87,11 @@ __all__ = [
     "COPIES_RUNS",
     "CallbackAborted",
     "Cancelled",
+    "Cdn",
     "CdnSource",
     "Content",
+    "Decision",
+    "DriverMetrics",
     "EVENT_COMPLETED",
     "EVENT_STARTED",
     "EVENT_STOPPED",
@@ -95,15 +101,23 @@ __all__ = [
     "FileSystemError",
     "HTTPError",
     "HashMismatch",
+    "Holding",
+    "HttpAnswer",
     "IOError_",
+    "IngestItem",
     "InternalError",
     "InvalidArgument",
     "InvalidState",
+    "ItemResult",
+    "JobStatus",
     "LimitReached",
     "NUMWANT_DEFAULT",
     "NUMWANT_NONE",
     "NetworkError",
     "NotFound",
+    "Nscf",
+    "NscfHolding",
+    "NscfMetrics",
     "OperationTimeout",
     "OutOfMemory",
     "OutOfRange",
@@ -117,14 +131,18 @@ __all__ = [
     "PeerList",
     "PieceRequest",
     "Planner",
+    "Policy",
+    "PolicyInput",
     "ProtocolError",
     "SELECT_COMPLEMENTARY",
     "SELECT_RANDOM",
+    "Signer",
     "Stats",
     "StatsSummary",
     "TLSError",
     "TimeoutError_",
     "Tracker",
+    "TrackerLink",
     "abi_version",
     "clear_error",
     "error_for",

@@ -23,12 +23,19 @@ from pathlib import Path
 
 from ._errors import _check, _check_ptr
 from ._types import (
+    CDN_JOB_CB,
     FETCH_CB,
     STATS_CB,
     Announce,
     BitmapPtr,
+    CdnDriverMetrics,
+    CdnItemResult,
+    CdnJobInfo,
+    CdnOptions,
+    CdnPtr,
     CdnSource,
     ContentPtr,
+    CssOptions,
     FetcherOptions,
     FetcherPtr,
     FetchResult,
@@ -39,6 +46,7 @@ from ._types import (
     PieceRequest,
     PlannerOptions,
     PlannerPtr,
+    SignerOptions,
     StatsPtr,
     StatsSummary,
     TrackerOptions,
@@ -294,6 +302,24 @@ _fn("p2pcdn_tracker_step", [_tracker, POINTER(c_int64)], c_int, _check)
 _fn("p2pcdn_tracker_start", [_tracker], c_int, _check)
 _fn("p2pcdn_tracker_stop", [_tracker], c_int, _check)
 
+# Serving the tracker over HTTP (tracker_http.h). Answers are allocated by the library
+# (released with p2pcdn_free) and come on failure too: the handlers have no errcheck.
+_text_out = POINTER(c_void_p)
+_fn("p2pcdn_tracker_handle_announce_json",
+    [_tracker, c_char_p, c_size_t, c_char_p, _text_out, _size_out], c_int)
+_fn("p2pcdn_tracker_handle_bt_announce",
+    [_tracker, c_char_p, c_size_t, c_char_p, _text_out, _size_out], c_int)
+_fn("p2pcdn_tracker_handle_publish_json", [_tracker, c_char_p, c_size_t, _text_out, _size_out],
+    c_int)
+_fn("p2pcdn_tracker_handle_withdraw_json",
+    [_tracker, c_char_p, c_size_t, _size_out, _text_out, _size_out], c_int)
+_fn("p2pcdn_tracker_stats_json", [_tracker, c_char_p, c_uint, _text_out, _size_out], c_int,
+    _check)
+_fn("p2pcdn_tracker_http_status", [c_int], c_int)
+_fn("p2pcdn_tracker_error_json", [c_int, c_char_p, _text_out, _size_out], c_int, _check)
+_fn("p2pcdn_tracker_parse_subscribe",
+    [c_char_p, c_size_t, _text_out, _text_out, POINTER(c_int64)], c_int, _check)
+
 # Planner (planner.h). Peer keys are bytes, passed as const void * with their length.
 _planner = PlannerPtr
 _fn("p2pcdn_planner_options_init", [POINTER(PlannerOptions), c_uint], c_int, _check)
@@ -325,3 +351,110 @@ _fn("p2pcdn_fetcher_submit",
     [_fetcher, c_size_t, c_char_p, c_int, FETCH_CB, c_void_p, POINTER(c_uint64)], c_int, _check)
 _fn("p2pcdn_fetcher_step", [_fetcher, c_int, _size_out], c_int, _check)
 _fn("p2pcdn_fetcher_cancel", [_fetcher, c_uint64], c_int, _check)
+
+# Policy (policy.h). Holdings go in as an array of Holding; decisions come out in bulk.
+from ._types import (  # noqa: E402  (kept with its section)
+    POLICY_CB,
+    DecisionPtr,
+    Holding,
+    IngestItem,
+    PolicyBudgetOptions,
+    PolicyPtr,
+    PolicyThresholdOptions,
+    PolicyTtlOptions,
+)
+
+_policy = PolicyPtr
+_policy_out = POINTER(PolicyPtr)
+_decision = DecisionPtr
+_fn("p2pcdn_policy_threshold_options_init", [POINTER(PolicyThresholdOptions), c_uint], c_int,
+    _check)
+_fn("p2pcdn_policy_budget_options_init", [POINTER(PolicyBudgetOptions), c_uint], c_int, _check)
+_fn("p2pcdn_policy_ttl_options_init", [POINTER(PolicyTtlOptions), c_uint], c_int, _check)
+_fn("p2pcdn_policy_new_threshold", [_policy_out, POINTER(PolicyThresholdOptions)], c_int, _check)
+_fn("p2pcdn_policy_new_budget", [_policy_out, POINTER(PolicyBudgetOptions)], c_int, _check)
+_fn("p2pcdn_policy_new_ttl", [_policy_out, POINTER(PolicyTtlOptions)], c_int, _check)
+_fn("p2pcdn_policy_new_all", [_policy_out], c_int, _check)
+_fn("p2pcdn_policy_new_none", [_policy_out], c_int, _check)
+_fn("p2pcdn_policy_new_callback", [_policy_out, POLICY_CB, c_void_p], c_int, _check)
+_fn("p2pcdn_policy_free", [_policy], None)
+_fn("p2pcdn_policy_decide",
+    [_policy, _stats, POINTER(Holding), c_size_t, _content, c_int64, POINTER(DecisionPtr)],
+    c_int, _check)
+_fn("p2pcdn_decision_free", [_decision], None)
+_fn("p2pcdn_decision_counts", [_decision, _size_out, _size_out], c_int, _check)
+_fn("p2pcdn_decision_ingest_at", [_decision, c_size_t, POINTER(IngestItem)], c_int, _check)
+_fn("p2pcdn_decision_purge_at", [_decision, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_decision_ingests", [_decision, POINTER(IngestItem), c_size_t, _size_out], c_int,
+    _check)
+_fn("p2pcdn_decision_purges", [_decision, _size_out, c_size_t, _size_out], c_int, _check)
+_fn("p2pcdn_decision_add_ingest", [_decision, c_size_t, c_uint32], c_int, _check)
+_fn("p2pcdn_decision_add_purge", [_decision, c_size_t], c_int, _check)
+
+# CDN client (cdn.h). Job ids are uint64_t; piece lists are size_t arrays; ingest bytes are an
+# array of const void * with an array of lengths.
+_cdn = CdnPtr
+_size_array = POINTER(c_size_t)
+_fn("p2pcdn_signer_options_init", [POINTER(SignerOptions), c_uint], c_int, _check)
+_fn("p2pcdn_cdn_options_init", [POINTER(CdnOptions), c_uint], c_int, _check)
+_fn("p2pcdn_css_options_init", [POINTER(CssOptions), c_uint], c_int, _check)
+_fn("p2pcdn_cdn_job_info_init", [POINTER(CdnJobInfo), c_uint], c_int, _check)
+_fn("p2pcdn_cdn_item_result_init", [POINTER(CdnItemResult), c_uint], c_int, _check)
+_fn("p2pcdn_cdn_driver_metrics_init", [POINTER(CdnDriverMetrics), c_uint], c_int, _check)
+_fn("p2pcdn_cdn_new", [POINTER(CdnPtr), POINTER(CdnOptions)], c_int, _check)
+_fn("p2pcdn_cdn_free", [_cdn], None)
+_fn("p2pcdn_cdn_ingest",
+    [_cdn, c_char_p, _size_array, c_size_t, POINTER(c_void_p), _size_array, c_int64, CDN_JOB_CB,
+     c_void_p, POINTER(c_uint64)], c_int, _check)
+_fn("p2pcdn_cdn_ingest_from_css",
+    [_cdn, _content, _size_array, c_size_t, POINTER(CssOptions), c_int64, CDN_JOB_CB, c_void_p,
+     POINTER(c_uint64)], c_int, _check)
+_fn("p2pcdn_cdn_purge",
+    [_cdn, c_char_p, _size_array, c_size_t, CDN_JOB_CB, c_void_p, POINTER(c_uint64)], c_int,
+    _check)
+_fn("p2pcdn_cdn_step", [_cdn, c_int, _size_out], c_int, _check)
+_fn("p2pcdn_cdn_wait", [_cdn, c_uint64, POINTER(c_int)], c_int, _check)
+_fn("p2pcdn_cdn_cancel", [_cdn, c_uint64], c_int, _check)
+_fn("p2pcdn_cdn_forget", [_cdn, c_uint64], c_int, _check)
+_fn("p2pcdn_cdn_job_state", [_cdn, c_uint64, POINTER(c_int)], c_int, _check)
+_fn("p2pcdn_cdn_job_status", [_cdn, c_uint64, POINTER(CdnJobInfo)], c_int, _check)
+_fn("p2pcdn_cdn_job_item_count", [_cdn, c_uint64, _size_out], c_int, _check)
+_fn("p2pcdn_cdn_job_item_at", [_cdn, c_uint64, c_size_t, POINTER(CdnItemResult)], c_int, _check)
+_fn("p2pcdn_cdn_metrics", [_cdn, c_char_p, POINTER(CdnDriverMetrics)], c_int, _check)
+_fn("p2pcdn_cdn_delivery_uri", [_cdn, c_char_p, c_size_t, c_char_p, c_size_t, _size_out], c_int,
+    _check)
+
+# NSCF (nscf.h). Holdings come out as a snapshot handle read item by item.
+from ._types import (  # noqa: E402  (kept with its section)
+    NscfHolding,
+    NscfHoldingsPtr,
+    NscfLinkCallbacks,
+    NscfMetrics,
+    NscfOptions,
+    NscfPtr,
+)
+
+_nscf = NscfPtr
+_holdings = NscfHoldingsPtr
+_fn("p2pcdn_nscf_options_init", [POINTER(NscfOptions), c_uint], c_int, _check)
+_fn("p2pcdn_nscf_link_callbacks_init", [POINTER(NscfLinkCallbacks), c_uint], c_int, _check)
+_fn("p2pcdn_nscf_holding_init", [POINTER(NscfHolding), c_uint], c_int, _check)
+_fn("p2pcdn_nscf_metrics_init", [POINTER(NscfMetrics), c_uint], c_int, _check)
+_fn("p2pcdn_nscf_new", [POINTER(NscfPtr), POINTER(NscfOptions)], c_int, _check)
+_fn("p2pcdn_nscf_free", [_nscf], None)
+_fn("p2pcdn_nscf_join", [_nscf], c_int, _check)
+_fn("p2pcdn_nscf_on_stats", [_nscf, _stats], c_int, _check)
+_fn("p2pcdn_nscf_request_stats", [_nscf], c_int, _check)
+_fn("p2pcdn_nscf_step", [_nscf, c_int, _size_out], c_int, _check)
+_fn("p2pcdn_nscf_recover", [_nscf], c_int, _check)
+_fn("p2pcdn_nscf_start", [_nscf, c_int], c_int, _check)
+_fn("p2pcdn_nscf_stop", [_nscf], c_int, _check)
+_fn("p2pcdn_nscf_running", [_nscf], c_int, _check)
+_fn("p2pcdn_nscf_shutdown", [_nscf, c_int, c_int, POINTER(c_int)], c_int, _check)
+_fn("p2pcdn_nscf_content_id", [_nscf], c_char_p, _check_ptr)
+_fn("p2pcdn_nscf_metrics_get", [_nscf, POINTER(NscfMetrics)], c_int, _check)
+_fn("p2pcdn_nscf_snapshot", [_nscf, POINTER(NscfHoldingsPtr)], c_int, _check)
+_fn("p2pcdn_nscf_holdings_free", [_holdings], None)
+_fn("p2pcdn_nscf_holdings_count", [_holdings, _size_out], c_int, _check)
+_fn("p2pcdn_nscf_holdings_at", [_holdings, c_size_t, POINTER(NscfHolding)], c_int, _check)
+_fn("p2pcdn_nscf_holdings_count_in", [_holdings, c_int, _size_out], c_int, _check)

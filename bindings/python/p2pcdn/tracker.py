@@ -12,13 +12,18 @@ callables. Two rules follow from that:
 import ctypes
 import threading
 from ctypes import byref
+from dataclasses import dataclass
 
 from . import _lib
+from ._errors import InvalidArgument, _last_error_text, error_for
 from ._handle import Handle
 from ._types import (
     ANNOUNCE_VERSION,
     CDN_SOURCE_VERSION,
     CLOCK_CB,
+    COPIES_AUTO,
+    COPIES_PLAIN,
+    COPIES_RUNS,
     EVENT_COMPLETED,
     EVENT_STARTED,
     EVENT_STOPPED,
@@ -54,6 +59,28 @@ _ROLES = {"user": PEER_USER, "network": PEER_NETWORK}
 _EVENTS = {"update": EVENT_UPDATE, "started": EVENT_STARTED, "completed": EVENT_COMPLETED,
            "stopped": EVENT_STOPPED}
 _SELECTIONS = {"random": SELECT_RANDOM, "complementary": SELECT_COMPLEMENTARY}
+
+
+_COPIES = {"auto": COPIES_AUTO, "plain": COPIES_PLAIN, "runs": COPIES_RUNS}
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    """What an HTTP front-end sends back for one request (tracker_http.h): the status, the
+    body, and the library's code: 0, or the P2PCDN_E* code of the failure the body reports
+    (the JSON error answer, or a bencoded failure reason)."""
+
+    status: int
+    body: bytes
+    code: int
+
+
+def _take(answer, size):
+    """The bytes of a library-allocated answer, which is released."""
+    try:
+        return ctypes.string_at(answer.value, size.value)
+    finally:
+        _lib.p2pcdn_free(answer)
 
 
 def _peer_id(peer_id):
@@ -390,6 +417,90 @@ class Tracker(Handle):
         self._running = False
         self._reap()
         self._shared.raise_pending()
+
+    # -- serving over HTTP (tracker_http.h) -------------------------------------------------
+
+    def _serve(self, handler, args, status=None):
+        if self._h is None:
+            raise InvalidArgument("the tracker is closed")
+        answer = ctypes.c_void_p()
+        size = ctypes.c_size_t()
+        code = handler(self._h, *args, byref(answer), byref(size))
+        if not answer.value:  # out of memory: no answer to send
+            raise error_for(code, _last_error_text())
+        body = _take(answer, size)
+        if status is None:
+            status = _lib.p2pcdn_tracker_http_status(code)
+        return HttpAnswer(status, body, code)
+
+    def handle_announce_json(self, body, remote_addr=None):
+        """POST /announce: applies a JSON announce request (bytes or str) and returns an
+        HttpAnswer with the JSON peer list, or with the JSON error answer and its status
+        (400 for a malformed request, ...). The peer's address is the request's "ip", else
+        remote_addr (the connection's). A failed request changes nothing."""
+        data, n = as_text(body)
+        remote = None if remote_addr is None else as_cstring(remote_addr, "remote_addr")
+        return self._serve(_lib.p2pcdn_tracker_handle_announce_json, (data, n, remote))
+
+    def handle_bt_announce(self, query, remote_addr=None):
+        """GET /announce: a BitTorrent announce query (what follows '?', still
+        percent-encoded); the body is the bencoded peer list or a "failure reason", and the
+        status always 200, as BitTorrent clients read a failure reason only from a 200."""
+        data, n = as_text(query)
+        remote = None if remote_addr is None else as_cstring(remote_addr, "remote_addr")
+        return self._serve(_lib.p2pcdn_tracker_handle_bt_announce, (data, n, remote), status=200)
+
+    def handle_publish_json(self, body):
+        """POST /cdn/publish: publishes every source of the message or none."""
+        data, n = as_text(body)
+        return self._serve(_lib.p2pcdn_tracker_handle_publish_json, (data, n))
+
+    def handle_withdraw_json(self, body):
+        """POST /cdn/withdraw: the acknowledgement says how many sources lost pieces;
+        an unknown content or URI is status 404."""
+        data, n = as_text(body)
+        return self._serve(_lib.p2pcdn_tracker_handle_withdraw_json, (data, n, None))
+
+    def stats_json(self, content_id, encoding="auto"):
+        """GET /stats/<content>: the statistics report now, as JSON text (NotFound for an
+        unknown content). encoding: "auto", "plain" or "runs" (see Stats.to_json)."""
+        answer = ctypes.c_void_p()
+        size = ctypes.c_size_t()
+        _lib.p2pcdn_tracker_stats_json(self._h, as_cstring(content_id, "content_id"),
+                                       enum_code(_COPIES, encoding, "copies encoding"),
+                                       byref(answer), byref(size))
+        return _take(answer, size).decode("utf-8")
+
+    @staticmethod
+    def http_status(code):
+        """The HTTP status for a handler's code (200, 400, 404, 409, 503 or 500)."""
+        return _lib.p2pcdn_tracker_http_status(code)
+
+    @staticmethod
+    def error_json(code, message):
+        """The JSON error answer for a front-end's own failure (an unknown path, ...)."""
+        answer = ctypes.c_void_p()
+        size = ctypes.c_size_t()
+        _lib.p2pcdn_tracker_error_json(code, as_cstring(message, "message"), byref(answer),
+                                       byref(size))
+        return _take(answer, size)
+
+    @staticmethod
+    def parse_subscribe(body):
+        """POST /subscribe: (content_id, url, interval_ms) of a statistics subscription;
+        ParseError or LimitReached when malformed."""
+        data, n = as_text(body)
+        content = ctypes.c_void_p()
+        url = ctypes.c_void_p()
+        interval = ctypes.c_int64()
+        _lib.p2pcdn_tracker_parse_subscribe(data, n, byref(content), byref(url),
+                                            byref(interval))
+        try:
+            return (ctypes.string_at(content.value).decode("utf-8"),
+                    ctypes.string_at(url.value).decode("ascii"), interval.value)
+        finally:
+            _lib.p2pcdn_free(content)
+            _lib.p2pcdn_free(url)
 
     def close(self):
         """Stops the tracker's thread, waits for callbacks in flight and frees the tracker.
