@@ -9,6 +9,8 @@ packages=(
   g++ cmake ninja-build pkg-config binutils clang libclang-rt-14-dev
   # the library's dependencies
   libcurl4-openssl-dev libssl-dev openssl rapidjson-dev libfmt-dev
+  # the `p2pcdn tracker` daemon's HTTP server
+  libmicrohttpd-dev
   # tests and benchmarks
   doctest-dev libbenchmark-dev python3 python3-pytest python3-pip
   # independent BitTorrent implementations the tests compare against

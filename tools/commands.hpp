@@ -10,5 +10,9 @@ constexpr int exit_failed = 1;
 constexpr int exit_usage = 2;
 
 int hash_command(int argc, char** argv);
+int tracker_command(int argc, char** argv);
+int policy_command(int argc, char** argv);
+int ingest_command(int argc, char** argv);
+int purge_command(int argc, char** argv);
 
 }  // namespace p2pcdn_cli

@@ -13,6 +13,10 @@ const char* usage =
     "\n"
     "commands:\n"
     "  hash FILE      content layout and piece hashes of a file\n"
+    "  tracker        the tracker as an HTTP daemon\n"
+    "  policy         a dry-run decision of the configured policy on a statistics report\n"
+    "  ingest         fetch pieces from the CSS and upload them to the CDN\n"
+    "  purge          remove pieces from the CDN\n"
     "  version        library version and ABI\n"
     "\n"
     "`p2pcdn <command> --help` describes a command.\n";
@@ -27,6 +31,18 @@ int main(int argc, char** argv) {
     const char* command = argv[1];
     if (std::strcmp(command, "hash") == 0) {
         return p2pcdn_cli::hash_command(argc - 1, argv + 1);
+    }
+    if (std::strcmp(command, "tracker") == 0) {
+        return p2pcdn_cli::tracker_command(argc - 1, argv + 1);
+    }
+    if (std::strcmp(command, "policy") == 0) {
+        return p2pcdn_cli::policy_command(argc - 1, argv + 1);
+    }
+    if (std::strcmp(command, "ingest") == 0) {
+        return p2pcdn_cli::ingest_command(argc - 1, argv + 1);
+    }
+    if (std::strcmp(command, "purge") == 0) {
+        return p2pcdn_cli::purge_command(argc - 1, argv + 1);
     }
     if (std::strcmp(command, "version") == 0) {
         std::printf("p2pcdn %s (ABI %u)\n", p2pcdn_version_string(), p2pcdn_abi_version());
