@@ -3,6 +3,7 @@
 #include "capi/fetcher_handle.hpp"
 #include "capi/global_state.hpp"
 #include "capi/guard.hpp"
+#include "capi/http_options.hpp"
 #include "capi/options.hpp"
 #include "capi/output.hpp"
 
@@ -35,47 +36,15 @@ static_assert(P2PCDN_FETCH_GONE == static_cast<int>(p2pcdn::ue::fetch_status::go
 static_assert(P2PCDN_FETCH_RETRY_LATER == static_cast<int>(p2pcdn::ue::fetch_status::retry_later));
 static_assert(P2PCDN_FETCH_FATAL == static_cast<int>(p2pcdn::ue::fetch_status::fatal));
 
-// Defaults of the C options (zero means these).
-constexpr std::int64_t default_connect_timeout_ms = 10000;
-constexpr std::int64_t default_timeout_ms = 300000;
-constexpr long default_low_speed_bytes_per_s = 1;
-constexpr long default_low_speed_time_s = 30;
-constexpr long default_max_redirects = 5;
-constexpr std::size_t default_max_per_host = 4;
-constexpr std::size_t default_max_parallel = 16;
+// What zero means for the fetcher's concurrency.
+constexpr p2pcdn::capi::http_concurrency_defaults fetcher_concurrency{4, 16};
 
 p2pcdn::ue::fetcher_config config_from(const p2pcdn_fetcher_options* given) {
     const p2pcdn_fetcher_options opts = p2pcdn::capi::read_options(
         given, fetcher_options_defaults, fetcher_options_sizes, "p2pcdn_fetcher_options");
-    if (opts.connect_timeout_ms < 0 || opts.timeout_ms < 0) {
-        fail(errc::invalid, "timeouts must not be negative");
-    }
     p2pcdn::ue::fetcher_config config;
+    config.http = p2pcdn::capi::http_config_from(opts, fetcher_concurrency);
     p2pcdn::http::client_config& http = config.http;
-    if (opts.ca_file != nullptr) {
-        http.ca_file = opts.ca_file;
-    }
-    if (opts.ca_path != nullptr) {
-        http.ca_path = opts.ca_path;
-    }
-    http.insecure_skip_verify = opts.insecure_skip_verify != 0;
-    http.connect_timeout_ms =
-        opts.connect_timeout_ms != 0 ? opts.connect_timeout_ms : default_connect_timeout_ms;
-    http.timeout_ms = opts.timeout_ms != 0 ? opts.timeout_ms : default_timeout_ms;
-    http.low_speed_bytes_per_s = opts.low_speed_bytes_per_s != 0
-                                     ? static_cast<long>(opts.low_speed_bytes_per_s)
-                                     : default_low_speed_bytes_per_s;
-    http.low_speed_time_s = opts.low_speed_time_s != 0 ? static_cast<long>(opts.low_speed_time_s)
-                                                       : default_low_speed_time_s;
-    http.max_redirects = opts.max_redirects == 0  ? default_max_redirects
-                         : opts.max_redirects < 0 ? 0
-                                                  : static_cast<long>(opts.max_redirects);
-    http.max_per_host = opts.max_per_host != 0 ? opts.max_per_host : default_max_per_host;
-    http.max_parallel = opts.max_parallel != 0 ? opts.max_parallel : default_max_parallel;
-    http.policy.refuse_private_addresses = opts.refuse_private_addresses != 0;
-    if (opts.user_agent != nullptr) {
-        http.user_agent = opts.user_agent;
-    }
     config.max_response_bytes = opts.max_response_bytes;
     if (opts.max_response_bytes > http.max_response_bytes) {
         http.max_response_bytes = opts.max_response_bytes;
