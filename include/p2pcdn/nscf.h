@@ -25,9 +25,9 @@
  * p2pcdn_nscf_stop, p2pcdn_nscf_shutdown and p2pcdn_nscf_free may be called (from one host
  * thread at a time; they synchronise with the controller thread); step, recover, join,
  * request_stats and start give P2PCDN_ESTATE. The policy's callback, the link callbacks and
- * the clock run on the thread that calls new (recovery), step, recover, join, request_stats
- * or shutdown, or on the controller thread while it runs; never two at once. They must not
- * call their own nscf.
+ * the clock and the event callback run on the thread that calls new (recovery), step,
+ * recover, join, request_stats or shutdown, or on the controller thread while it runs; never
+ * two at once. They must not call their own nscf.
  *
  * p2pcdn_global_init() must have been called before p2pcdn_nscf_new (it sets up libcurl).
  */
@@ -90,6 +90,74 @@ typedef struct p2pcdn_nscf_link_callbacks {
 P2PCDN_API int p2pcdn_nscf_link_callbacks_init(p2pcdn_nscf_link_callbacks *callbacks,
                                                unsigned int version);
 
+/* ---- Events -------------------------------------------------------------------------------
+ * What the NSCF decides and does, for a host to log or display: one event per batch (a round,
+ * a CDN job's outcome per kind, a tracker call), fired right after the journal record or the
+ * call it reports, so the events of one nscf come in the order things happened. The callback
+ * runs on the threads the header comment names, with the nscf busy: it must not call its nscf
+ * and should return quickly. The events of the recovery p2pcdn_nscf_new runs are delivered
+ * before it returns, and only when it succeeds. */
+typedef enum p2pcdn_nscf_event_kind {
+    P2PCDN_NSCF_EVENT_ROUND = 1,          /* a statistics round's decision: seq, min_copies,
+                                             ingest_count, purge_count, deferred */
+    P2PCDN_NSCF_EVENT_POLICY_FAILED = 2,  /* the policy refused a round: seq, error, message */
+    P2PCDN_NSCF_EVENT_INGEST_STARTED = 3, /* uploads started: pieces, bytes, ttl_s, uri */
+    P2PCDN_NSCF_EVENT_INGEST_CONFIRMED = 4, /* uploads confirmed: pieces, bytes, uri */
+    P2PCDN_NSCF_EVENT_INGEST_FAILED = 5,  /* pieces, bytes, uncertain, error, message */
+    P2PCDN_NSCF_EVENT_REUPLOAD_STARTED = 6, /* held pieces uploaded again (a new TTL): pieces,
+                                               bytes, ttl_s, uri */
+    P2PCDN_NSCF_EVENT_REUPLOAD_CONFIRMED = 7, /* pieces, bytes, uri */
+    P2PCDN_NSCF_EVENT_REUPLOAD_FAILED = 8,    /* pieces, bytes, uncertain, error, message */
+    P2PCDN_NSCF_EVENT_PUBLISHED = 9,   /* confirmed uploads to advertise: pieces, bytes, uri,
+                                          expires_at_ms (the earliest advertisement end) */
+    P2PCDN_NSCF_EVENT_RENEWED = 10,    /* advertisements extended: pieces, expires_at_ms */
+    P2PCDN_NSCF_EVENT_TRACKER_UPDATED = 11, /* the tracker took the content's CDN source:
+                                               pieces (all it advertises now; none: the source
+                                               withdrawn whole), uri, expires_at_ms */
+    P2PCDN_NSCF_EVENT_WITHDRAWN = 12,  /* the tracker no longer advertises these: pieces, uri */
+    P2PCDN_NSCF_EVENT_PURGE_STARTED = 13, /* pieces, bytes */
+    P2PCDN_NSCF_EVENT_PURGED = 14,        /* purges confirmed: pieces, bytes, uri */
+    P2PCDN_NSCF_EVENT_PURGE_FAILED = 15,  /* pieces, error, message (retried) */
+    P2PCDN_NSCF_EVENT_EXPIRED = 16,       /* left to their TTL: pieces, bytes */
+    P2PCDN_NSCF_EVENT_LINK_FAILED = 17,   /* a tracker call failed (retried): operation,
+                                             error, message */
+    P2PCDN_NSCF_EVENT_RECOVERED = 18      /* recover ran: pieces (uploads of unknown outcome
+                                             it settled; NULL: none), bytes, held */
+} p2pcdn_nscf_event_kind;
+
+/* One event. Every pointer is borrowed for the call only; fields an event kind does not name
+ * are 0 or NULL. */
+typedef struct p2pcdn_nscf_event {
+    unsigned int version;        /* P2PCDN_NSCF_EVENT_VERSION: the fields this version has */
+    int kind;                    /* p2pcdn_nscf_event_kind */
+    const char *name;            /* the kind in lower case: "round", "ingest_started", ... */
+    int64_t time_ms;             /* the nscf's clock, Unix ms */
+    const p2pcdn_bitmap *pieces; /* the batch's pieces (content's piece count bits); NULL:
+                                    none */
+    size_t count;                /* pieces set in `pieces` */
+    const char *pieces_text;     /* the same as piece ranges ("3-7,9"); "" when none */
+    uint64_t bytes;              /* the pieces' bytes */
+    const char *uri;             /* the delivery URI template ("{piece}" not expanded); NULL */
+    uint32_t ttl_s;              /* INGEST_STARTED, REUPLOAD_STARTED */
+    int64_t expires_at_ms;       /* PUBLISHED, RENEWED, TRACKER_UPDATED (Unix ms) */
+    uint64_t seq;                /* ROUND, POLICY_FAILED: the statistics report's seq */
+    uint32_t min_copies;         /* ROUND: the fewest UE copies of any piece */
+    size_t ingest_count;         /* ROUND: the decision's ingests */
+    size_t purge_count;          /* ROUND: the decision's purges */
+    size_t deferred;             /* ROUND: decision items left for a later round */
+    size_t held;                 /* RECOVERED: holdings in the journal */
+    int uncertain;               /* INGEST_FAILED, REUPLOAD_FAILED: an upload may have landed
+                                    (it is purged) */
+    int error;                   /* a failure's P2PCDN_E* code; else P2PCDN_OK */
+    const char *message;         /* a failure's message (one line, never a secret); NULL */
+    const char *operation;       /* LINK_FAILED: "publish" or "withdraw"; NULL */
+} p2pcdn_nscf_event;
+
+#define P2PCDN_NSCF_EVENT_VERSION 1
+
+typedef void(P2PCDN_CALLBACK *p2pcdn_nscf_event_cb)(const p2pcdn_nscf_event *event,
+                                                    void *payload);
+
 /* ---- Options ------------------------------------------------------------------------------ */
 typedef struct p2pcdn_nscf_options {
     unsigned int version; /* P2PCDN_NSCF_OPTIONS_VERSION */
@@ -138,12 +206,17 @@ typedef struct p2pcdn_nscf_options {
     int no_recover_on_start;   /* non-zero: p2pcdn_nscf_new does not run recover */
     p2pcdn_clock_cb clock;     /* Unix ms; NULL: the system clock. Runs where step runs. */
     void *clock_payload;
+
+    /* Version 2. Told of every decision and action (see "Events"); NULL: nobody. */
+    p2pcdn_nscf_event_cb event_cb;
+    void *event_payload;
 } p2pcdn_nscf_options;
 
-#define P2PCDN_NSCF_OPTIONS_VERSION 1
+/* Version 1 ends at clock_payload; a version 1 struct is still accepted. */
+#define P2PCDN_NSCF_OPTIONS_VERSION 2
 #define P2PCDN_NSCF_OPTIONS_INIT                                                                 \
     {P2PCDN_NSCF_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, \
-     0, 0, NULL, 0, NULL, 0, 0, NULL, NULL}
+     0, 0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL}
 P2PCDN_API int p2pcdn_nscf_options_init(p2pcdn_nscf_options *opts, unsigned int version);
 
 /* ---- Output structs ------------------------------------------------------------------------

@@ -543,6 +543,8 @@ P2PCDN_API int p2pcdn_tracker_stop(p2pcdn_tracker *tracker);
  */
 #include "p2pcdn/planner.h"
 #include "p2pcdn/fetcher.h"
+/* The user-peer side: announcing to a tracker over HTTP. */
+#include "p2pcdn/announcer.h"
 /* The CCS side: the CDN ingest and purge client. */
 #include "p2pcdn/cdn.h"
 /* The CCS side: storage-control policies and their decisions. */

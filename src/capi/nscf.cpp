@@ -22,7 +22,6 @@ namespace nscf = p2pcdn::nscf;
 
 namespace {
 
-constexpr std::size_t options_sizes[] = {sizeof(p2pcdn_nscf_options)};
 constexpr std::size_t holding_sizes[] = {sizeof(p2pcdn_nscf_holding)};
 constexpr std::size_t metrics_sizes[] = {sizeof(p2pcdn_nscf_metrics)};
 
@@ -104,7 +103,8 @@ extern "C" {
 
 P2PCDN_API int p2pcdn_nscf_options_init(p2pcdn_nscf_options* opts, unsigned int version) {
     return guard([&] {
-        p2pcdn::capi::init_options(opts, version, options_sizes, "p2pcdn_nscf_options");
+        p2pcdn::capi::init_options(opts, version, p2pcdn::capi::nscf_options_sizes,
+                                   "p2pcdn_nscf_options");
         return P2PCDN_OK;
     });
 }
@@ -127,8 +127,12 @@ P2PCDN_API int p2pcdn_nscf_new(p2pcdn_nscf** out, const p2pcdn_nscf_options* opt
     return guard([&] {
         auto& result = out_param(out, "out");
         p2pcdn::capi::require_global_init("p2pcdn_nscf_new");
-        auto impl = std::make_unique<nscf::controller>(p2pcdn::capi::nscf_config_from(opts));
-        result = p2pcdn::capi::make_handle<p2pcdn_nscf>(std::move(impl));
+        // The handle first: once the controller is made (and has delivered the events of its
+        // recovery) nothing may fail any more.
+        std::unique_ptr<p2pcdn_nscf, void (*)(p2pcdn_nscf*)> handle(
+            p2pcdn::capi::make_handle<p2pcdn_nscf>(nullptr), p2pcdn_nscf_free);
+        handle->impl = std::make_unique<nscf::controller>(p2pcdn::capi::nscf_config_from(opts));
+        result = handle.release();
         return P2PCDN_OK;
     });
 }

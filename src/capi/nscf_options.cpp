@@ -3,6 +3,7 @@
 
 #include "capi/cdn_options.hpp"
 #include "capi/content_handle.hpp"
+#include "capi/nscf_event.hpp"
 #include "capi/nscf_link.hpp"
 #include "capi/options.hpp"
 #include "capi/output.hpp"
@@ -71,12 +72,11 @@ nscf::network_peer peer_from(const p2pcdn_nscf_options& o) {
 }  // namespace
 
 nscf::controller_config nscf_config_from(const p2pcdn_nscf_options* given) {
-    static constexpr std::size_t sizes[] = {sizeof(p2pcdn_nscf_options)};
     if (given == nullptr) {
         fail(errc::invalid, "p2pcdn_nscf_options is NULL");
     }
     const p2pcdn_nscf_options o =
-        read_options(given, p2pcdn_nscf_options{}, sizes, "p2pcdn_nscf_options");
+        read_options(given, p2pcdn_nscf_options{}, nscf_options_sizes, "p2pcdn_nscf_options");
     if (o.content == nullptr) {
         fail(errc::invalid, "p2pcdn_nscf_options: no content");
     }
@@ -103,6 +103,9 @@ nscf::controller_config nscf_config_from(const p2pcdn_nscf_options* given) {
     c.recover_on_start = o.no_recover_on_start == 0;
     if (o.clock != nullptr) {
         c.clock_ms = [clock = o.clock, payload = o.clock_payload] { return clock(payload); };
+    }
+    if (o.event_cb != nullptr) {
+        c.on_event = event_fn_from(o.event_cb, o.event_payload);
     }
     // Last: the link is the one part that may hold a connection.
     c.link = link_from(o, c.cdn.http);

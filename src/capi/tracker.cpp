@@ -1,4 +1,5 @@
 // p2pcdn_tracker and p2pcdn_announce: the C face of the tracker registry.
+#include "capi/announce_input.hpp"
 #include "capi/bitmap_handle.hpp"
 #include "capi/guard.hpp"
 #include "capi/options.hpp"
@@ -19,8 +20,6 @@ using p2pcdn::capi::required_string;
 
 namespace {
 
-constexpr std::size_t announce_sizes[] = {sizeof(p2pcdn_announce)};
-constexpr p2pcdn_announce announce_defaults = P2PCDN_ANNOUNCE_INIT;
 constexpr std::size_t tracker_options_sizes[] = {sizeof(p2pcdn_tracker_options)};
 constexpr std::size_t cdn_source_sizes[] = {sizeof(p2pcdn_cdn_source)};
 constexpr p2pcdn_cdn_source cdn_source_defaults = P2PCDN_CDN_SOURCE_INIT;
@@ -29,21 +28,6 @@ constexpr p2pcdn_tracker_options tracker_options_defaults = P2PCDN_TRACKER_OPTIO
 std::string bytes_input(const void* data, std::size_t len, const char* name) {
     p2pcdn::capi::check_input(data, len, name);
     return len == 0 ? std::string() : std::string(static_cast<const char*>(data), len);
-}
-
-std::vector<std::uint32_t> pieces_input(const uint32_t* pieces, std::size_t count,
-                                        const char* name) {
-    p2pcdn::capi::check_input(pieces, count, name);
-    return count == 0 ? std::vector<std::uint32_t>() : std::vector<std::uint32_t>(pieces,
-                                                                                    pieces + count);
-}
-
-template <typename Enum>
-Enum enum_input(int value, int last, const char* name) {
-    if (value < 0 || value > last) {
-        fail(errc::invalid, "{} {} is not one of 0 to {}", name, value, last);
-    }
-    return static_cast<Enum>(value);
 }
 
 p2pcdn::tracker_config config_from(const p2pcdn_tracker_options* given) {
@@ -85,31 +69,6 @@ p2pcdn::tracker_config config_from(const p2pcdn_tracker_options* given) {
     return config;
 }
 
-// The announce as the core takes it. The bitmap is borrowed: it lives as long as the handle,
-// which the caller keeps for the duration of the call.
-p2pcdn::announce_request request_from(const p2pcdn_announce& a) {
-    p2pcdn::announce_request request;
-    request.peer_id = bytes_input(a.peer_id, a.peer_id_len, "peer_id");
-    request.address = p2pcdn::ip_address::parse(required_string(a.address, "address"));
-    request.port = a.port;
-    request.role = enum_input<p2pcdn::peer_role>(a.role, P2PCDN_PEER_NETWORK, "role");
-    request.event = enum_input<p2pcdn::announce_event>(a.event, P2PCDN_EVENT_STOPPED, "event");
-    if (a.bitmap != nullptr) {
-        request.full = &checked(a.bitmap).bits;
-    }
-    request.have = pieces_input(a.have, a.have_count, "have");
-    request.donthave = pieces_input(a.donthave, a.donthave_count, "donthave");
-    request.numwant = a.numwant == 0                     ? P2PCDN_NUMWANT_DEFAULT
-                      : a.numwant == P2PCDN_NUMWANT_NONE ? 0
-                                                         : a.numwant;
-    request.selection =
-        enum_input<p2pcdn::peer_selection>(a.selection, P2PCDN_SELECT_COMPLEMENTARY, "selection");
-    request.include_network_peers = a.exclude_network_peers == 0;
-    request.uploaded = a.uploaded;
-    request.downloaded = a.downloaded;
-    return request;
-}
-
 // What a C subscription needs from the moment it is registered: the callback, and its own id
 // once known, so a non-zero return can end it.
 struct c_subscription {
@@ -126,7 +85,7 @@ extern "C" {
 
 P2PCDN_API int p2pcdn_announce_init(p2pcdn_announce* announce, unsigned int version) {
     return guard([&] {
-        p2pcdn::capi::init_options(announce, version, announce_sizes, "p2pcdn_announce");
+        p2pcdn::capi::init_announce(announce, version);
         return P2PCDN_OK;
     });
 }
@@ -182,13 +141,9 @@ P2PCDN_API int p2pcdn_tracker_announce(p2pcdn_tracker* tracker, const p2pcdn_ann
                                        p2pcdn_peerlist** out) {
     return guard([&] {
         auto& t = checked(tracker);
-        if (announce == nullptr) {
-            fail(errc::invalid, "announce is NULL");
-        }
-        const p2pcdn_announce a = p2pcdn::capi::read_options(announce, announce_defaults,
-                                                             announce_sizes, "p2pcdn_announce");
+        const p2pcdn_announce a = p2pcdn::capi::read_announce(announce);
         const char* content_id = required_string(a.content_id, "content_id");
-        const p2pcdn::announce_request request = request_from(a);
+        const p2pcdn::announce_request request = p2pcdn::capi::announce_request_from(a);
         // Allocated before the announce so that running out of memory cannot lose an answer
         // to an announce already applied.
         p2pcdn_peerlist* answer =

@@ -158,6 +158,8 @@ controller::controller(controller_config config) {
     if (impl_->cfg.recover_on_start) {
         recover();
     }
+    // Last: nothing after it can fail, so a constructor that throws has told nobody anything.
+    impl_->release_events();
 }
 
 controller::~controller() {
@@ -218,6 +220,7 @@ void controller::recover() {
         }
     }
     s.counters.uncertain_settled += unknown.size();
+    std::vector<std::size_t> settled = unknown;
     s.start_purges(std::move(unknown), now);
     // Unknown re-uploads: settled as uncertain failures. The object's latest life already
     // covers the new TTL (and now moves to a TTL from now), its earliest expiry stays the old
@@ -226,6 +229,7 @@ void controller::recover() {
         if (s.ingest_jobs.count(piece) == 0) {
             s.record(journal_record::reupload_failed(piece, now, true));
             ++s.counters.uncertain_settled;
+            settled.push_back(piece);
         }
     }
     // The tracker gets the journal's published set again at the next contact.
@@ -235,6 +239,15 @@ void controller::recover() {
     s.maintain_advertisement(now);
     s.start_due_purges(now);
     s.record_expiries(now);
+    controller_event done;
+    done.kind = event_kind::recovered;
+    done.time_ms = now;
+    done.held = s.state().size();
+    if (!settled.empty()) {
+        s.emit_pieces(event_kind::recovered, settled, now, std::move(done));
+    } else {
+        s.emit(std::move(done));
+    }
 }
 
 void controller::start(int interval_ms) {

@@ -23,6 +23,7 @@
 #include "cdn/css_source.hpp"
 #include "core/content_layout.hpp"
 #include "core/piece_hashes.hpp"
+#include "nscf/controller_event.hpp"
 #include "nscf/holdings.hpp"
 #include "nscf/journal.hpp"
 #include "nscf/tracker_link.hpp"
@@ -75,6 +76,10 @@ struct controller_config {
 
     std::function<std::int64_t()> clock_ms;  // Unix milliseconds; empty: the system clock
     bool recover_on_start = true;            // run recover() in the constructor
+    // Told of every decision and action (controller_event.hpp); empty: nobody. The events of
+    // the constructor's recovery are delivered at its very end, so a constructor that throws
+    // has delivered none.
+    event_fn on_event;
 };
 
 // Counters since the controller started; pieces and bytes count confirmed changes.

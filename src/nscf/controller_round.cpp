@@ -17,6 +17,30 @@ bool in_state(const nscf::holdings& hs, std::size_t piece, holding_state s) {
     return h != nullptr && h->state == s;
 }
 
+// What one finished CDN job did, piece by piece, for its events: one per outcome.
+struct job_outcome {
+    std::vector<std::size_t> ingested, ingest_failed, reuploaded, reupload_failed, purged,
+        purge_failed;
+    controller_event failure;  // the first failed item's error, and whether any was uncertain
+
+    void note_failure(const cdn::job_item& item) {
+        if (failure.error == errc::ok) {
+            failure.error = item.error != errc::ok ? item.error : errc::error;
+            failure.message =
+                item.driver.empty() ? item.message : item.driver + ": " + item.message;
+        }
+        failure.uncertain = failure.uncertain || item.uncertain;
+    }
+};
+
+std::vector<std::size_t> set_pieces(const bitmap& bits) {
+    std::vector<std::size_t> out;
+    for (std::size_t p = bits.find_first_set(); p != bitmap::npos; p = bits.find_next_set(p + 1)) {
+        out.push_back(p);
+    }
+    return out;
+}
+
 std::vector<std::size_t> pieces_in(const nscf::holdings& hs, holding_state s) {
     std::vector<std::size_t> out;
     for (const auto& item : hs.all()) {
@@ -60,13 +84,21 @@ void controller::impl::run_round(std::int64_t now_ms) {
         }
     }
     policy::decision d;
+    controller_event round;
+    round.time_ms = now_ms;
+    round.seq = stats.seq;
     try {
         d = cfg.policy->decide({stats, held, layout, now_ms});
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
         ++counters.policy_failures;
+        round.kind = event_kind::policy_failed;
+        round.error = error_code_of(e);
+        round.message = e.what();
+        emit(std::move(round));
         return;
     }
     ++counters.rounds;
+    const std::uint64_t deferred_before = counters.deferred;
 
     std::vector<std::size_t> purge_now;
     for (const std::size_t piece : d.purge) {
@@ -94,6 +126,12 @@ void controller::impl::run_round(std::int64_t now_ms) {
             ++counters.deferred;
         }
     }
+    round.kind = event_kind::round;
+    round.min_copies = summarize(stats).min_copies;
+    round.ingest = d.ingest.size();
+    round.purge = d.purge.size();
+    round.deferred = static_cast<std::size_t>(counters.deferred - deferred_before);
+    emit(std::move(round));
     start_purges(std::move(purge_now), now_ms);
     start_ingests(ingests, now_ms);
 }
@@ -123,15 +161,24 @@ void controller::impl::start_ingests(const std::vector<policy::ingest_item>& ite
     }
     for (auto& group : by_ttl) {
         const std::int64_t ttl_ms = std::int64_t{group.first} * 1000;
+        std::vector<std::size_t> fresh;
+        std::vector<std::size_t> again;
         for (const std::size_t piece : group.second) {
             if (state().find(piece) != nullptr) {
                 record(journal_record::reupload_started(piece, now_ms, ttl_ms));
+                again.push_back(piece);
             } else {
                 record(journal_record::ingest_started(piece, now_ms,
                                                       client->delivery_uri(layout.id(), piece),
                                                       layout.piece_range(piece).length, ttl_ms));
+                fresh.push_back(piece);
             }
         }
+        controller_event started;
+        started.uri = source_uri;
+        started.ttl_s = group.first;
+        emit_pieces(event_kind::ingest_started, fresh, now_ms, started);
+        emit_pieces(event_kind::reupload_started, again, now_ms, started);
         cdn::ingest_request req;
         req.content_id = layout.id();
         req.pieces = group.second;
@@ -141,7 +188,7 @@ void controller::impl::start_ingests(const std::vector<policy::ingest_item>& ite
             const std::uint64_t id = client->submit_ingest(
                 std::move(req), [this](const cdn::job_status& st) { finished.push_back(st); });
             for (const std::size_t piece : group.second) ingest_jobs[piece] = id;
-        } catch (const error&) {
+        } catch (const error& e) {
             // Refused before anything was sent: surely nothing reached the CDN.
             for (const std::size_t piece : group.second) {
                 record(state().find(piece)->reuploading()
@@ -149,6 +196,11 @@ void controller::impl::start_ingests(const std::vector<policy::ingest_item>& ite
                            : journal_record::ingest_failed(piece, now_ms, false));
                 ++counters.ingest_failures;
             }
+            controller_event failed;
+            failed.error = e.code();
+            failed.message = e.what();
+            emit_pieces(event_kind::ingest_failed, fresh, now_ms, failed);
+            emit_pieces(event_kind::reupload_failed, again, now_ms, failed);
         }
     }
 }
@@ -159,6 +211,7 @@ void controller::impl::finish_jobs(std::int64_t now_ms) {
     std::vector<cdn::job_status> done;
     done.swap(finished);
     for (const cdn::job_status& st : done) {
+        job_outcome outcome;
         for (const cdn::job_item& item : st.items) {
             const holding* h = state().find(item.piece);
             const bool ok = item.state == cdn::item_state::done;
@@ -168,9 +221,12 @@ void controller::impl::finish_jobs(std::int64_t now_ms) {
                     if (ok) {
                         record(journal_record::reupload_confirmed(item.piece, now_ms));
                         ++counters.reuploads;
+                        outcome.reuploaded.push_back(item.piece);
                     } else {
                         record(journal_record::reupload_failed(item.piece, now_ms, item.uncertain));
                         ++counters.ingest_failures;
+                        outcome.reupload_failed.push_back(item.piece);
+                        outcome.note_failure(item);
                     }
                     continue;
                 }
@@ -182,9 +238,12 @@ void controller::impl::finish_jobs(std::int64_t now_ms) {
                     record(journal_record::ingest_confirmed(item.piece, now_ms));
                     ++counters.pieces_ingested;
                     counters.bytes_ingested += bytes;
+                    outcome.ingested.push_back(item.piece);
                 } else {
                     record(journal_record::ingest_failed(item.piece, now_ms, item.uncertain));
                     ++counters.ingest_failures;
+                    outcome.ingest_failed.push_back(item.piece);
+                    outcome.note_failure(item);
                 }
             } else {
                 purge_jobs.erase(item.piece);
@@ -197,13 +256,24 @@ void controller::impl::finish_jobs(std::int64_t now_ms) {
                     purge_not_before.erase(item.piece);
                     ++counters.pieces_purged;
                     counters.bytes_purged += bytes;
+                    outcome.purged.push_back(item.piece);
                 } else {
                     purge_not_before[item.piece] = now_ms + cfg.purge_retry_ms;
                     ++counters.purge_failures;
+                    outcome.purge_failed.push_back(item.piece);
+                    outcome.note_failure(item);
                 }
             }
         }
         client->forget(st.id);
+        controller_event confirmed;
+        confirmed.uri = source_uri;
+        emit_pieces(event_kind::ingest_confirmed, outcome.ingested, now_ms, confirmed);
+        emit_pieces(event_kind::reupload_confirmed, outcome.reuploaded, now_ms, confirmed);
+        emit_pieces(event_kind::ingest_failed, outcome.ingest_failed, now_ms, outcome.failure);
+        emit_pieces(event_kind::reupload_failed, outcome.reupload_failed, now_ms, outcome.failure);
+        emit_pieces(event_kind::purged, outcome.purged, now_ms, confirmed);
+        emit_pieces(event_kind::purge_failed, outcome.purge_failed, now_ms, outcome.failure);
     }
 }
 
@@ -258,8 +328,9 @@ void controller::impl::maintain_advertisement(std::int64_t now_ms) {
     if (!out.none()) {
         try {
             cfg.link->withdraw(layout.id(), source_uri, &out);
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
             link_failed(now_ms);
+            emit_link_failed("withdraw", e, now_ms);
             return;
         }
         ++counters.withdrawals;
@@ -271,18 +342,32 @@ void controller::impl::maintain_advertisement(std::int64_t now_ms) {
             record(journal_record::withdrawn(p, now_ms));
             leaving.erase(p);
         }
+        controller_event withdrawn;
+        withdrawn.uri = source_uri;
+        emit_pieces(event_kind::withdrawn, set_pieces(out), now_ms, withdrawn);
     }
 
+    std::vector<std::size_t> renewed;
+    controller_event renewal;
+    renewal.uri = source_uri;
+    renewal.expires_at_ms = std::numeric_limits<std::int64_t>::max();
     for (const std::size_t piece : state().to_renew(now_ms, cfg.safety_margin_ms)) {
         const std::int64_t until = advertised_expiry(*state().find(piece), now_ms);
         if (until > state().find(piece)->advertised_expires_at_ms) {
             record(journal_record::renewed(piece, now_ms, until));
             ++counters.renewals;
+            renewed.push_back(piece);
+            renewal.expires_at_ms = std::min(renewal.expires_at_ms, until);
         }
     }
+    emit_pieces(event_kind::renewed, renewed, now_ms, renewal);
 
     // Confirmed uploads: advertised while they have more than a margin to live, else purged.
     std::vector<std::size_t> unpublishable;
+    std::vector<std::size_t> published;
+    controller_event publication;
+    publication.uri = source_uri;
+    publication.expires_at_ms = std::numeric_limits<std::int64_t>::max();
     for (const std::size_t piece : pieces_in(state(), holding_state::stored)) {
         // One being uploaded again is decided on once the new TTL is known.
         if (purge_wanted.count(piece) != 0 || state().find(piece)->reuploading()) {
@@ -293,9 +378,12 @@ void controller::impl::maintain_advertisement(std::int64_t now_ms) {
             unpublishable.push_back(piece);
         } else {
             record(journal_record::published(piece, now_ms, until));
+            published.push_back(piece);
+            publication.expires_at_ms = std::min(publication.expires_at_ms, until);
         }
     }
     purge_wanted.insert(unpublishable.begin(), unpublishable.end());
+    emit_pieces(event_kind::published, published, now_ms, publication);
 
     const cdn_source want = wanted_source();
     if (synced && advertised && *advertised == want) {
@@ -307,13 +395,26 @@ void controller::impl::maintain_advertisement(std::int64_t now_ms) {
         } else {
             cfg.link->publish(layout.id(), want);
         }
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
         link_failed(now_ms);
+        emit_link_failed(want.pieces.none() ? "withdraw" : "publish", e, now_ms);
         return;
     }
     ++counters.publishes;
     advertised = want;
     synced = true;
+    if (cfg.on_event) {
+        controller_event updated;
+        updated.kind = event_kind::tracker_updated;
+        updated.time_ms = now_ms;
+        updated.uri = source_uri;
+        updated.pieces = want.pieces;
+        for (const std::size_t piece : set_pieces(want.pieces)) {
+            updated.bytes += layout.piece_range(piece).length;
+        }
+        updated.expires_at_ms = want.expires_s * 1000;
+        emit(std::move(updated));
+    }
 }
 
 // ---- Purges and expiries -----------------------------------------------------------------------
@@ -336,6 +437,7 @@ void controller::impl::start_purges(std::vector<std::size_t> pieces, std::int64_
     if (batch.empty()) {
         return;
     }
+    emit_pieces(event_kind::purge_started, batch, now_ms);
     cdn::purge_request req;
     req.content_id = layout.id();
     req.pieces = batch;
@@ -343,11 +445,15 @@ void controller::impl::start_purges(std::vector<std::size_t> pieces, std::int64_
         const std::uint64_t id = client->submit_purge(
             std::move(req), [this](const cdn::job_status& st) { finished.push_back(st); });
         for (const std::size_t piece : batch) purge_jobs[piece] = id;
-    } catch (const error&) {
+    } catch (const error& e) {
         for (const std::size_t piece : batch) {
             purge_not_before[piece] = now_ms + cfg.purge_retry_ms;
             ++counters.purge_failures;
         }
+        controller_event failed;
+        failed.error = e.code();
+        failed.message = e.what();
+        emit_pieces(event_kind::purge_failed, batch, now_ms, failed);
     }
 }
 
@@ -358,6 +464,7 @@ void controller::impl::start_due_purges(std::int64_t now_ms) {
 }
 
 void controller::impl::record_expiries(std::int64_t now_ms) {
+    std::vector<std::size_t> expired;
     for (const std::size_t piece : state().expiry_due(now_ms)) {
         if (purge_jobs.count(piece) != 0) {
             continue;  // its purge's answer comes first
@@ -368,7 +475,9 @@ void controller::impl::record_expiries(std::int64_t now_ms) {
         purge_not_before.erase(piece);
         ++counters.pieces_expired;
         counters.bytes_expired += bytes;
+        expired.push_back(piece);
     }
+    emit_pieces(event_kind::expired, expired, now_ms);
 }
 
 }  // namespace p2pcdn::nscf

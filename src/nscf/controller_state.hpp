@@ -16,6 +16,10 @@
 
 namespace p2pcdn::nscf {
 
+// The library's code of what a callback, the policy or the link threw; errc::error for any
+// other exception.
+errc error_code_of(const std::exception& failure) noexcept;
+
 struct controller::impl {
     impl(controller_config&& config, content_layout layout);
 
@@ -44,6 +48,9 @@ struct controller::impl {
     std::int64_t link_not_before = 0;
     bool shutting_down = false;
     controller_metrics counters;
+    // Events wait here until the constructor has finished (a failed one delivers none).
+    std::vector<controller_event> held_events;
+    bool holding_events = true;
 
     // ---- The controller thread --------------------------------------------------------------
     mutable std::mutex mutex;
@@ -56,6 +63,14 @@ struct controller::impl {
     std::size_t piece_count() const noexcept { return layout.piece_count(); }
     const nscf::holdings& state() const noexcept { return jrn->state(); }
     void record(const journal_record& r) { jrn->append(r, cfg.safety_margin_ms); }
+
+    // controller_events.cpp
+    void emit(controller_event e);
+    void release_events();
+    // An event about `pieces` (none: no event), with their bitmap and their bytes.
+    void emit_pieces(event_kind kind, const std::vector<std::size_t>& pieces, std::int64_t now_ms,
+                     controller_event e = {});
+    void emit_link_failed(const char* operation, const std::exception& e, std::int64_t now_ms);
 
     // controller_round.cpp
     std::size_t step(int timeout_ms);

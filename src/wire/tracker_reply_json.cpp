@@ -98,8 +98,10 @@ tracker_error decode_tracker_error_json(std::string_view json, std::size_t max_b
     }
     tracker_error e;
     e.code = static_cast<errc>(code.GetInt64());
-    e.message =
-        std::string(wire_json::as_string(wire_json::require(root, top("message")), top("message")));
+    // Made one printable line as the encoder makes it: the answer may come from any server,
+    // and its message ends up in the reader's error messages and logs.
+    e.message = printable_message(
+        wire_json::as_string(wire_json::require(root, top("message")), top("message")));
     return e;
 }
 

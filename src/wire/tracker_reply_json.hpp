@@ -34,7 +34,8 @@ std::string encode_tracker_error_json(errc code, std::string_view message);
 
 // Throws errc::limit when the text is above max_bytes, errc::parse naming the member and the
 // reason otherwise ("member 'code' is not a negative integer"). Unknown members are ignored;
-// "v" must be 1; "type", when present, must be "error".
+// "v" must be 1; "type", when present, must be "error". The message is made one printable line
+// as the encoder makes it, whatever the server sent.
 tracker_error decode_tracker_error_json(std::string_view json,
                                         std::size_t max_bytes = std::size_t{64} << 10);
 

@@ -134,7 +134,7 @@ static void test_inits(void) {
     CHECK(o.port == 0);
     CHECK_ERR(p2pcdn_nscf_options_init(NULL, 1), P2PCDN_EINVAL, "NULL");
     CHECK_ERR(p2pcdn_nscf_options_init(&o, 0), P2PCDN_EINVAL, "version 0");
-    CHECK_ERR(p2pcdn_nscf_options_init(&o, 2), P2PCDN_EINVAL, "version 2");
+    CHECK_ERR(p2pcdn_nscf_options_init(&o, 3), P2PCDN_EINVAL, "version 3");
     CHECK_ERR(p2pcdn_nscf_link_callbacks_init(&l, 7), P2PCDN_EINVAL, "version 7");
     CHECK_ERR(p2pcdn_nscf_holding_init(NULL, 1), P2PCDN_EINVAL, "NULL");
     CHECK_ERR(p2pcdn_nscf_metrics_init(&m, 0), P2PCDN_EINVAL, "version 0");
@@ -160,8 +160,8 @@ static void test_option_errors(void) {
 
     CHECK_ERR(p2pcdn_nscf_new(NULL, &s.opts), P2PCDN_EINVAL, "out is NULL");
     CHECK_ERR(p2pcdn_nscf_new(&n, NULL), P2PCDN_EINVAL, "p2pcdn_nscf_options is NULL");
-    s.opts.version = 2;
-    CHECK_ERR(p2pcdn_nscf_new(&n, &s.opts), P2PCDN_EINVAL, "version 2");
+    s.opts.version = 3;
+    CHECK_ERR(p2pcdn_nscf_new(&n, &s.opts), P2PCDN_EINVAL, "version 3");
     s.opts.version = P2PCDN_NSCF_OPTIONS_VERSION;
 
     s.opts.content = NULL;

@@ -30,7 +30,8 @@ RETURNS = {"int": ctypes.c_int, "void": None, "const char *": ctypes.c_char_p,
            "unsigned int": ctypes.c_uint}
 # The header's sections this binding wraps, by prefix.
 WRAPPED = ("p2pcdn_bitmap_", "p2pcdn_content_", "p2pcdn_hash_", "p2pcdn_stats_",
-           "p2pcdn_peerlist_", "p2pcdn_tracker_", "p2pcdn_announce_", "p2pcdn_cdn_source_",
+           "p2pcdn_peerlist_", "p2pcdn_tracker_", "p2pcdn_announce_", "p2pcdn_announcer_",
+           "p2pcdn_cdn_source_",
            "p2pcdn_planner_", "p2pcdn_fetcher_", "p2pcdn_fetch_", "p2pcdn_policy_",
            "p2pcdn_decision_", "p2pcdn_cdn_", "p2pcdn_signer_", "p2pcdn_css_", "p2pcdn_nscf_")
 DECLARED = sorted(name for name in vars(_lib) if name.startswith("p2pcdn_"))
@@ -85,6 +86,7 @@ MIRRORS = {
     "p2pcdn_piece_request": _types.PieceRequest,
     "p2pcdn_fetcher_options": _types.FetcherOptions,
     "p2pcdn_fetch_result": _types.FetchResult,
+    "p2pcdn_announcer_options": _types.AnnouncerOptions,
     "p2pcdn_holding": _types.Holding,
     "p2pcdn_ingest_item": _types.IngestItem,
     "p2pcdn_policy_threshold_options": _types.PolicyThresholdOptions,
@@ -99,6 +101,7 @@ MIRRORS = {
     "p2pcdn_cdn_driver_metrics": _types.CdnDriverMetrics,
     "p2pcdn_nscf_link_callbacks": _types.NscfLinkCallbacks,
     "p2pcdn_nscf_options": _types.NscfOptions,
+    "p2pcdn_nscf_event": _types.NscfEvent,
     "p2pcdn_nscf_holding": _types.NscfHolding,
     "p2pcdn_nscf_metrics": _types.NscfMetrics,
 }

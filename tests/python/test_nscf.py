@@ -150,6 +150,53 @@ def test_python_link_and_policy(film, tmp_path):
         nscf.join()
 
 
+def test_events_in_order(film, tmp_path):
+    """Events without a network: the CDN refuses every upload (nothing listens on port 9)."""
+    link = RecordingLink()
+    events = []
+    with Policy.from_callable(lambda view: ([(2, 60), (3, 60)], [])) as policy:
+        with make(film, tmp_path, policy, link, on_event=events.append) as nscf:
+            # The recovery's events came before the constructor returned.
+            assert [e.name for e in events] == ["tracker_updated", "recovered"]
+            assert events[1].held == 0 and events[1].pieces == ()
+            nscf.request_stats()
+            for _ in range(100):
+                if nscf.step(50) == 0 and any(e.name == "ingest_failed" for e in events):
+                    break
+            names = [e.name for e in events]
+            assert names[2:5] == ["round", "ingest_started", "ingest_failed"]
+            round_, started, failed = events[2:5]
+            assert (round_.seq, round_.min_copies, round_.ingest_count, round_.purge_count) == (
+                1, 0, 2, 0)
+            assert (started.pieces, started.pieces_text, started.bytes, started.ttl_s) == (
+                (2, 3), "2-3", 2000, 60)
+            assert started.uri == CDN["delivery_template"]
+            assert failed.pieces == (2, 3) and failed.error != 0 and failed.message
+            assert all(e.time_ms == 1764000000000 for e in events)
+
+            # A tracker call that fails is an event too; one raising on_event is kept.
+            def broken(event):
+                raise RuntimeError("display gone")
+
+            link.fail = ConnectionError("tracker down")
+            nscf.recover()
+            assert events[-2].name == "link_failed" and events[-2].operation == "withdraw"
+            assert events[-1].name == "recovered"
+            link.fail = None
+        # A failed Nscf (the journal is locked by this one... now closed; lock it again) tells
+        # nothing.
+        holder = make(film, tmp_path, policy, RecordingLink())
+        refused = []
+        with pytest.raises(p2pcdn.P2pcdnError):
+            make(film, tmp_path, policy, RecordingLink(), on_event=refused.append)
+        assert refused == []
+        holder.close()
+        with make(film, tmp_path, policy, RecordingLink(), on_event=broken) as nscf:
+            assert isinstance(nscf.event_error, RuntimeError)
+        with pytest.raises(TypeError, match="on_event"):
+            make(film, tmp_path, policy, RecordingLink(), on_event=42)
+
+
 def test_tracker_in_process_and_by_url(film, tmp_path):
     with Policy.none() as policy, Tracker() as tracker:
         tracker.add_content("film", 6)

@@ -1,6 +1,6 @@
-// The NSCF controller's set-up checks and the tracker links, without any network: the CDN
-// client is made but never sends (no round runs). The behaviour against a real CDN is in
-// tests/integration/lab/test_nscf_lab.cpp and the crash test.
+// The NSCF controller's set-up checks, the tracker links and its events, without any server:
+// the CDN client sends only to a closed loopback port (127.0.0.1:9), where every upload fails. The
+// behaviour against a real CDN is in tests/integration/lab/test_nscf_lab.cpp and the crash test.
 #include <doctest/doctest.h>
 
 #include "nscf/controller.hpp"
@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <vector>
 
 namespace {
 
@@ -150,5 +151,57 @@ TEST_SUITE("nscf.controller") {
         CHECK(t.cdn_sources("known").empty());
         CHECK(code_of([&] { link->publish("unknown", s); }) == errc::not_found);
         CHECK(link->fetch_stats("known").piece_count == 2);
+    }
+
+    TEST_CASE("events: recovery's before the constructor returns, then each round in order") {
+        temp_dir dir;
+        p2pcdn::tracker t{p2pcdn::tracker_config{}};
+        t.add_content("unitcontent", 3);
+        std::vector<nscf::controller_event> seen;
+        nscf::controller_config c = base_config(t, dir.path);
+        c.on_event = [&seen](const nscf::controller_event& e) { seen.push_back(e); };
+        nscf::controller ctl(std::move(c));
+        REQUIRE(seen.size() == 2);
+        CHECK(seen[0].kind == nscf::event_kind::tracker_updated);
+        CHECK(seen[0].pieces.none());
+        CHECK(seen[1].kind == nscf::event_kind::recovered);
+        CHECK(seen[1].held == 0);
+
+        // A second controller on the locked journal fails and tells its host nothing.
+        std::vector<nscf::controller_event> refused;
+        nscf::controller_config twin = base_config(t, dir.path);
+        twin.on_event = [&refused](const nscf::controller_event& e) { refused.push_back(e); };
+        CHECK(code_of([&] { nscf::controller again(std::move(twin)); }) == errc::state);
+        CHECK(refused.empty());
+
+        // One UE that holds nothing: the threshold policy ingests all three pieces; the CDN
+        // refuses them.
+        p2pcdn::announce_request ue;
+        ue.peer_id = "ue-1";
+        ue.address = p2pcdn::ip_address::parse("192.0.2.1");
+        ue.port = 6881;
+        ue.event = p2pcdn::announce_event::started;
+        t.announce("unitcontent", 3, ue);
+        ctl.request_stats();
+        for (int i = 0; i < 200 && (seen.size() < 5 || ctl.step(0) != 0); ++i) {
+            ctl.step(20);
+        }
+        REQUIRE(seen.size() >= 5);
+        CHECK(seen[2].kind == nscf::event_kind::round);
+        CHECK(seen[2].seq >= 1);
+        CHECK(seen[2].ingest == 3);
+        CHECK(seen[2].min_copies == 0);
+        CHECK(seen[3].kind == nscf::event_kind::ingest_started);
+        CHECK(seen[3].pieces.count() == 3);
+        CHECK(seen[3].bytes == 10000);
+        CHECK(seen[3].ttl_s == 3600);
+        CHECK(seen[3].uri == "http://127.0.0.1:9/pieces/{content}/{piece}");
+        CHECK(seen[4].kind == nscf::event_kind::ingest_failed);
+        CHECK(seen[4].pieces.count() == 3);
+        CHECK(seen[4].error != errc::ok);
+        CHECK_FALSE(seen[4].message.empty());
+        CHECK(std::string(nscf::event_name(seen[4].kind)) == "ingest_failed");
+        CHECK(ctl.holdings().size() == 0);
+        CHECK(ctl.metrics().ingest_failures == 3);
     }
 }

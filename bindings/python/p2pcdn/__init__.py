@@ -63,12 +63,13 @@ from ._types import (
     SELECT_COMPLEMENTARY,
     SELECT_RANDOM,
 )
+from .announcer import Announcer, announce_to_json
 from .bitmap import Bitmap
 from .cdn import Cdn, DriverMetrics, ItemResult, JobStatus, Signer
 from .content import Content
 from .fetcher import Fetcher, FetchResult
 from .peerlist import CdnSource, Peer, PeerList
-from .nscf import Nscf, NscfHolding, NscfMetrics, TrackerLink
+from .nscf import Nscf, NscfEvent, NscfHolding, NscfMetrics, TrackerLink
 from .planner import PieceRequest, Planner
 from .policy import Decision, Holding, IngestItem, Policy, PolicyInput
 from .stats import Stats, StatsSummary
@@ -78,6 +79,7 @@ __all__ = [
     "ABI_VERSION",
     "ADDRESS_MAX",
     "AlreadyExists",
+    "Announcer",
     "BITMAP_MAX_BITS",
     "Bitmap",
     "BufferTooSmall",
@@ -116,6 +118,7 @@ __all__ = [
     "NetworkError",
     "NotFound",
     "Nscf",
+    "NscfEvent",
     "NscfHolding",
     "NscfMetrics",
     "OperationTimeout",
@@ -144,6 +147,7 @@ __all__ = [
     "Tracker",
     "TrackerLink",
     "abi_version",
+    "announce_to_json",
     "clear_error",
     "error_for",
     "global_cleanup",

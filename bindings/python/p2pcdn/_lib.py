@@ -352,6 +352,16 @@ _fn("p2pcdn_fetcher_submit",
 _fn("p2pcdn_fetcher_step", [_fetcher, c_int, _size_out], c_int, _check)
 _fn("p2pcdn_fetcher_cancel", [_fetcher, c_uint64], c_int, _check)
 
+# Announcer (announcer.h).
+from ._types import AnnouncerOptions, AnnouncerPtr  # noqa: E402  (kept with its section)
+
+_fn("p2pcdn_announce_to_json", [POINTER(Announce), _text_out, _size_out], c_int, _check)
+_fn("p2pcdn_announcer_options_init", [POINTER(AnnouncerOptions), c_uint], c_int, _check)
+_fn("p2pcdn_announcer_new", [POINTER(AnnouncerPtr), POINTER(AnnouncerOptions)], c_int, _check)
+_fn("p2pcdn_announcer_free", [AnnouncerPtr], None)
+_fn("p2pcdn_announcer_announce", [AnnouncerPtr, POINTER(Announce), POINTER(PeerListPtr)],
+    c_int, _check)
+
 # Policy (policy.h). Holdings go in as an array of Holding; decisions come out in bulk.
 from ._types import (  # noqa: E402  (kept with its section)
     POLICY_CB,

@@ -326,6 +326,35 @@ FETCH_CB = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.POINT
                             ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p)
 
 
+# -- Announcer (announcer.h) ------------------------------------------------------------------
+
+class AnnouncerPtr(ctypes.c_void_p):
+    pass
+
+
+ANNOUNCER_OPTIONS_VERSION = 1
+
+
+class AnnouncerOptions(ctypes.Structure):
+    """p2pcdn_announcer_options, version 1. Prepared with p2pcdn_announcer_options_init; the
+    library copies the strings during p2pcdn_announcer_new."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("tracker_url", ctypes.c_char_p),
+        ("ca_file", ctypes.c_char_p),
+        ("ca_path", ctypes.c_char_p),
+        ("insecure_skip_verify", ctypes.c_int),
+        ("connect_timeout_ms", ctypes.c_int64),
+        ("timeout_ms", ctypes.c_int64),
+        ("low_speed_bytes_per_s", ctypes.c_uint32),
+        ("low_speed_time_s", ctypes.c_uint32),
+        ("max_response_bytes", ctypes.c_uint64),
+        ("refuse_private_addresses", ctypes.c_int),
+        ("user_agent", ctypes.c_char_p),
+    ]
+
+
 # -- Policy (policy.h) ------------------------------------------------------------------------
 
 class PolicyPtr(ctypes.c_void_p):
@@ -670,11 +699,45 @@ class NscfLinkCallbacks(ctypes.Structure):
     ]
 
 
-NSCF_OPTIONS_VERSION = 1
+NSCF_EVENT_VERSION = 1
+
+
+class NscfEvent(ctypes.Structure):
+    """p2pcdn_nscf_event, version 1: what an event callback is given (borrowed)."""
+
+    _fields_ = [
+        ("version", ctypes.c_uint),
+        ("kind", ctypes.c_int),
+        ("name", ctypes.c_char_p),
+        ("time_ms", ctypes.c_int64),
+        ("pieces", BitmapPtr),
+        ("count", ctypes.c_size_t),
+        ("pieces_text", ctypes.c_char_p),
+        ("bytes", ctypes.c_uint64),
+        ("uri", ctypes.c_char_p),
+        ("ttl_s", ctypes.c_uint32),
+        ("expires_at_ms", ctypes.c_int64),
+        ("seq", ctypes.c_uint64),
+        ("min_copies", ctypes.c_uint32),
+        ("ingest_count", ctypes.c_size_t),
+        ("purge_count", ctypes.c_size_t),
+        ("deferred", ctypes.c_size_t),
+        ("held", ctypes.c_size_t),
+        ("uncertain", ctypes.c_int),
+        ("error", ctypes.c_int),
+        ("message", ctypes.c_char_p),
+        ("operation", ctypes.c_char_p),
+    ]
+
+
+# typedef void (*p2pcdn_nscf_event_cb)(const p2pcdn_nscf_event *event, void *payload);
+NSCF_EVENT_CB = ctypes.CFUNCTYPE(None, ctypes.POINTER(NscfEvent), ctypes.c_void_p)
+
+NSCF_OPTIONS_VERSION = 2
 
 
 class NscfOptions(ctypes.Structure):
-    """p2pcdn_nscf_options, version 1. Prepared with p2pcdn_nscf_options_init."""
+    """p2pcdn_nscf_options, version 2. Prepared with p2pcdn_nscf_options_init."""
 
     _fields_ = [
         ("version", ctypes.c_uint),
@@ -699,6 +762,8 @@ class NscfOptions(ctypes.Structure):
         ("no_recover_on_start", ctypes.c_int),
         ("clock", CLOCK_CB),
         ("clock_payload", ctypes.c_void_p),
+        ("event_cb", NSCF_EVENT_CB),
+        ("event_payload", ctypes.c_void_p),
     ]
 
 

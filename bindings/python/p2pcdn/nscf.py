@@ -30,6 +30,7 @@ from ._types import (
     NSCF_HOLDING_VERSION,
     NSCF_JOIN_CB,
     NSCF_LINK_CALLBACKS_VERSION,
+    NSCF_EVENT_CB,
     NSCF_METRICS_VERSION,
     NSCF_OPTIONS_VERSION,
     NSCF_PUBLISH_CB,
@@ -94,6 +95,58 @@ class NscfMetrics:
     uncertain_settled: int
     storage_byte_seconds: float
     reuploads: int
+
+
+@dataclass(frozen=True)
+class NscfEvent:
+    """One decision or action of the Nscf (p2pcdn_nscf_event; docs/api.md "NSCF events").
+    name: "round", "ingest_started", "ingest_confirmed", "published", "tracker_updated",
+    "withdrawn", "purge_started", "purged", "expired", "link_failed", "recovered", ...; kind:
+    its P2PCDN_NSCF_EVENT_* value. pieces: the batch's piece indexes, ascending (pieces_text
+    the same as piece ranges). Fields the kind does not name are 0, False or None."""
+
+    kind: int
+    name: str
+    time_ms: int
+    pieces: tuple
+    pieces_text: str
+    bytes: int
+    uri: str
+    ttl_s: int
+    expires_at_ms: int
+    seq: int
+    min_copies: int
+    ingest_count: int
+    purge_count: int
+    deferred: int
+    held: int
+    uncertain: bool
+    error: int
+    message: str
+    operation: str
+
+
+def _ranges(text):
+    out = []
+    for item in filter(None, text.split(",")):
+        first, _, last = item.partition("-")
+        out.extend(range(int(first), int(last or first) + 1))
+    return tuple(out)
+
+
+def _text(value):
+    return None if value is None else value.decode("utf-8", "replace")
+
+
+def _event_from(e):
+    return NscfEvent(
+        kind=e.kind, name=_text(e.name), time_ms=e.time_ms,
+        pieces=_ranges(_text(e.pieces_text) or ""), pieces_text=_text(e.pieces_text) or "",
+        bytes=e.bytes, uri=_text(e.uri), ttl_s=e.ttl_s, expires_at_ms=e.expires_at_ms,
+        seq=e.seq, min_copies=e.min_copies, ingest_count=e.ingest_count,
+        purge_count=e.purge_count, deferred=e.deferred, held=e.held,
+        uncertain=bool(e.uncertain), error=e.error, message=_text(e.message),
+        operation=_text(e.operation))
 
 
 class TrackerLink:
@@ -194,6 +247,10 @@ class Nscf(Handle):
     controller_id, safety_margin_ms (60000), advertisement_ms (up to the TTL less the margin),
     default_ttl_s (3600), link_retry_ms (1000), purge_retry_ms (1000): as in nscf.h; 0 keeps
     the default. recover_on_start: run recover() now. clock: a callable giving Unix ms.
+    on_event: a callable given each NscfEvent, in order, on the thread the rounds run on (the
+    events of the recovery before the constructor returns, and only when it succeeds); it
+    must not call this Nscf. An exception it raises is kept in `event_error` (the first one)
+    and the Nscf goes on.
 
     The Policy and the Tracker must stay open while the Nscf lives (it keeps references to
     them, but close() on them would free them under it). Use an Nscf from one thread at a time;
@@ -208,11 +265,13 @@ class Nscf(Handle):
     _tracker = None
     _link = None
     _clock = None
+    _on_event = None
+    event_error = None
 
     def __init__(self, content, *, cdn, policy, tracker, journal_path, peer_id, address,
                  port=0, css=None, controller_id=None, safety_margin_ms=0, advertisement_ms=0,
                  default_ttl_s=0, link_retry_ms=0, purge_retry_ms=0, recover_on_start=True,
-                 clock=None):
+                 clock=None, on_event=None):
         if not isinstance(content, Content):
             raise TypeError(f"content must be a Content, not {type(content).__name__}")
         if not isinstance(policy, Policy):
@@ -260,6 +319,19 @@ class Nscf(Handle):
                 raise TypeError("clock must be callable")
             self._clock = CLOCK_CB(lambda _payload: int(clock()))
             opts.clock = self._clock
+        if on_event is not None:
+            if not callable(on_event):
+                raise TypeError("on_event must be callable")
+
+            def deliver(event, _payload):
+                try:
+                    on_event(_event_from(event.contents))
+                except Exception as e:  # noqa: BLE001  (it cannot cross the C frames)
+                    if self.event_error is None:
+                        self.event_error = e
+
+            self._on_event = NSCF_EVENT_CB(deliver)
+            opts.event_cb = self._on_event
         self._policy, self._tracker = policy, tracker
         global_init()
         self._global = True

@@ -15,27 +15,17 @@ from ctypes import byref
 from dataclasses import dataclass
 
 from . import _lib
+from ._announce import AnnounceStruct, peer_id_bytes
 from ._errors import InvalidArgument, _last_error_text, error_for
 from ._handle import Handle
 from ._types import (
-    ANNOUNCE_VERSION,
     CDN_SOURCE_VERSION,
     CLOCK_CB,
     COPIES_AUTO,
     COPIES_PLAIN,
     COPIES_RUNS,
-    EVENT_COMPLETED,
-    EVENT_STARTED,
-    EVENT_STOPPED,
-    EVENT_UPDATE,
-    NUMWANT_NONE,
-    PEER_NETWORK,
-    PEER_USER,
-    SELECT_COMPLEMENTARY,
-    SELECT_RANDOM,
     STATS_CB,
     TRACKER_OPTIONS_VERSION,
-    Announce,
     CdnSource,
     PeerListPtr,
     StatsPtr,
@@ -54,12 +44,6 @@ from ._util import (
 from .bitmap import live_handle as _bitmap_handle
 from .peerlist import PeerList
 from .stats import Stats
-
-_ROLES = {"user": PEER_USER, "network": PEER_NETWORK}
-_EVENTS = {"update": EVENT_UPDATE, "started": EVENT_STARTED, "completed": EVENT_COMPLETED,
-           "stopped": EVENT_STOPPED}
-_SELECTIONS = {"random": SELECT_RANDOM, "complementary": SELECT_COMPLEMENTARY}
-
 
 _COPIES = {"auto": COPIES_AUTO, "plain": COPIES_PLAIN, "runs": COPIES_RUNS}
 
@@ -81,18 +65,6 @@ def _take(answer, size):
         return ctypes.string_at(answer.value, size.value)
     finally:
         _lib.p2pcdn_free(answer)
-
-
-def _peer_id(peer_id):
-    # Peer ids are bytes of any value; a str is taken as its UTF-8 bytes. The library judges
-    # the length (1 to PEER_ID_MAX).
-    return as_text(peer_id)[0]
-
-
-def _pieces(values, name):
-    """A uint32_t array of piece indices, checked here because ctypes would wrap -1."""
-    values = [unsigned(v, name, UINT32_MAX) for v in values]
-    return (ctypes.c_uint32 * len(values))(*values), len(values)
 
 
 class _Shared:
@@ -269,40 +241,20 @@ class Tracker(Handle):
         "completed" or "stopped"; selection: "random" or "complementary" (prefer peers holding
         many pieces the requester lacks).
         """
-        a = Announce()
-        _lib.p2pcdn_announce_init(byref(a), ANNOUNCE_VERSION)
-        # Every buffer the struct points to is a local of this frame, alive through the call.
-        cid = as_cstring(content_id, "content_id")
-        pid = _peer_id(peer_id)
-        addr = as_cstring(address, "address")
-        have_arr, have_n = _pieces(have, "have")
-        donthave_arr, donthave_n = _pieces(donthave, "donthave")
-        a.content_id = cid
-        a.piece_count = unsigned(piece_count, "piece_count")
-        a.peer_id = ctypes.cast(ctypes.c_char_p(pid), ctypes.c_void_p).value if pid else None
-        a.peer_id_len = len(pid)
-        a.address = addr
-        a.port = unsigned(port, "port", 65535)
-        a.role = enum_code(_ROLES, role, "role")
-        a.event = enum_code(_EVENTS, event, "event")
-        if bitmap is not None:
-            a.bitmap = _bitmap_handle(bitmap, "bitmap")
-        a.have, a.have_count = have_arr, have_n
-        a.donthave, a.donthave_count = donthave_arr, donthave_n
-        # The C encoding: 0 is the default, NUMWANT_NONE is none.
-        a.numwant = 0 if numwant is None else (
-            NUMWANT_NONE if numwant == 0 else unsigned(numwant, "numwant", UINT32_MAX))
-        a.selection = enum_code(_SELECTIONS, selection, "selection")
-        a.exclude_network_peers = 0 if include_network_peers else 1
-        a.uploaded = unsigned(uploaded, "uploaded", UINT64_MAX)
-        a.downloaded = unsigned(downloaded, "downloaded", UINT64_MAX)
+        if address is None:  # the in-process tracker has no connection to take it from
+            raise TypeError("address must be given")
+        a = AnnounceStruct(content_id, peer_id, address, port, piece_count=piece_count,
+                           role=role, event=event, bitmap=bitmap, have=have, donthave=donthave,
+                           numwant=numwant, selection=selection,
+                           include_network_peers=include_network_peers, uploaded=uploaded,
+                           downloaded=downloaded)
         out = PeerListPtr()
-        _lib.p2pcdn_tracker_announce(self._h, byref(a), byref(out))
+        _lib.p2pcdn_tracker_announce(self._h, a.ref, byref(out))
         return PeerList._adopt(out)
 
     def leave(self, content_id, peer_id):
         """Removes a peer; NotFound if it was not there."""
-        pid = _peer_id(peer_id)
+        pid = peer_id_bytes(peer_id)
         _lib.p2pcdn_tracker_leave(self._h, as_cstring(content_id, "content_id"), pid, len(pid))
 
     def expire(self):
