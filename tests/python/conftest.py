@@ -30,6 +30,15 @@ def cli_program():
     return Path(p2pcdn.library_path()).resolve().parent.parent / "tools" / "p2pcdn"
 
 
+def example_program(relative):
+    """An example program of this build, e.g. "c/ue_fetch": under P2PCDN_EXAMPLES_DIR, else
+    <build>/examples beside the <build>/src/libp2pcdn.so.0 the tests load."""
+    given = os.environ.get("P2PCDN_EXAMPLES_DIR")
+    base = Path(given) if given else (
+        Path(p2pcdn.library_path()).resolve().parent.parent / "examples")
+    return base / relative
+
+
 def cli_env(**extra):
     """The environment to run the program in: it is built with the sanitizers itself, so it
     needs no preloaded runtime and keeps its leak check."""
