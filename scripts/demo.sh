@@ -1,29 +1,24 @@
 #!/usr/bin/env bash
-# The main job, for now: builds p2pcdn and runs examples/c/content_tour, which hashes a
-# generated file into pieces and shows the content layout and bitmap operations through the
-# C ABI. (The end-to-end tracker/CCS/CDN demo replaces this in a later issue.)
-#   scripts/demo.sh [SIZE_BYTES [PIECE_LENGTH]]
+# The main job: the whole flow of TR 23.844 6.2.3 on loopback (scripts/demo/demo.py).
+# Installs what it lacks (scripts/deps.sh), builds the release tree, then starts a real CDN
+# (nginx origin with WebDAV, caching edges, a 302 redirector), a CSS, `p2pcdn tracker`,
+# `p2pcdn ccs` and a swarm of simulated UEs, prints every step and a summary, and stops
+# everything it started (on Ctrl-C too).
+#   scripts/demo.sh [--ues N] [--pieces N] [--piece-size BYTES] [--policy NAME] [--help]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-size=${1:-50000000}
-piece_length=${2:-262144}
+for arg in "$@"; do
+  if [ "$arg" = "--help" ] || [ "$arg" = "-h" ]; then
+    exec /usr/bin/python3 -B scripts/demo/demo.py --program p2pcdn --help
+  fi
+done
 
+echo "p2pcdn demo: installing what is missing and building (build/release) ..."
 scripts/deps.sh >/dev/null
 cmake --preset release >/dev/null
-cmake --build --preset release --target content_tour p2pcdn_cli -j "$(nproc)" >/dev/null
+cmake --build --preset release --target p2pcdn p2pcdn_cli -j "$(nproc)" >/dev/null
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-# Deterministic content: the same bytes, hence the same hashes, on every machine.
-# (AES-CTR keystream: a stream mode, so exactly $size bytes come out.)
-head -c "$size" /dev/zero \
-  | openssl enc -aes-128-ctr -nosalt -pass pass:p2pcdn-demo -pbkdf2 > "$work/content.bin"
-
-build/release/examples/c/content_tour "$work/content.bin" "$piece_length"
-echo
-echo "The same layout from the command line program (JSON for scripts):"
-build/release/tools/p2pcdn hash --piece-length "$piece_length" --json "$work/content.bin" \
-  > "$work/layout.json"
-head -c 300 "$work/layout.json"
-echo " ... ($(wc -c < "$work/layout.json") bytes)"
+export P2PCDN_LIBRARY="$PWD/build/release/src/libp2pcdn.so"
+export PYTHONPATH="$PWD/bindings/python${PYTHONPATH:+:$PYTHONPATH}"
+exec /usr/bin/python3 -B scripts/demo/demo.py --program "$PWD/build/release/tools/p2pcdn" "$@"

@@ -11,13 +11,14 @@ logs and temp paths under a work directory:
                from loopback bypasses the cache and overwrites the entry)
   redirector   nginx answering 302 to one of the nginx edges (split_clients on $uri)
   varnish      optional Varnish edge in front of the origin answering PURGE and BAN
+  css          optional nginx Content Source Server serving a directory read-only (--css-root)
 
 Everything is stopped by the process ids this module started; a system nginx or varnish (which
 installing the packages may have started) is never used, signalled or relied upon.
 
 CLI (Debian's /usr/bin/python3, stdlib only):
   cdn_lab.py up WORKDIR [--with-varnish[=yes|auto]] [--edges N] [--max-age S] [--timeout S]
-                        [--docroot DIR] [--restart]
+                        [--docroot DIR] [--css-root DIR] [--restart]
   cdn_lab.py down WORKDIR [--timeout S]
   cdn_lab.py status WORKDIR
   cdn_lab.py put-file WORKDIR SRC DEST       (DEST is a path under the document root)
@@ -246,7 +247,7 @@ class CdnLab:
     def __init__(self, workdir: str | os.PathLike, *, edges: int = 2,
                  with_varnish: bool | str = False, max_age: int = 300,
                  timeout: float = 20.0, docroot: str | os.PathLike | None = None,
-                 restart: bool = False):
+                 css_root: str | os.PathLike | None = None, restart: bool = False):
         self.workdir = Path(workdir).resolve()
         if edges < 1:
             raise ValueError("edges must be >= 1")
@@ -255,6 +256,7 @@ class CdnLab:
         self.max_age = int(max_age)
         self.timeout = float(timeout)
         self.docroot = Path(docroot).resolve() if docroot else self.workdir / "docroot"
+        self.css_root = Path(css_root).resolve() if css_root else None
         self.restart = restart  # stop a lab still up in workdir (e.g. an interrupted run)
         self.info: dict | None = None
 
@@ -282,6 +284,11 @@ class CdnLab:
     @property
     def redirector_url(self) -> str:
         return self._info()["redirector"]["url"]
+
+    @property
+    def css_url(self) -> str | None:
+        c = self._info().get("css")
+        return c["url"] if c else None
 
     @property
     def varnish_url(self) -> str | None:
@@ -334,8 +341,15 @@ class CdnLab:
             "edges": [],
             "redirector": None,
             "varnish": None,
+            "css": None,
         }
         try:
+            if self.css_root:
+                self.info["css"] = self._start_nginx("css", "css.conf.in", {
+                    "CSS_ROOT": _q(self.css_root),
+                }, nginx)
+                self.info["css"]["root"] = str(self.css_root)
+                self._save()
             ingest_log = self.workdir / "origin" / "ingest.log"
             self.info["origin"] = self._start_nginx("origin", "origin.conf.in", {
                 "DOCROOT": _q(self.docroot),
@@ -571,6 +585,8 @@ def _servers(info: dict) -> list[dict]:
     out.extend(reversed(info.get("edges") or []))
     if info.get("origin"):
         out.append(info["origin"])
+    if info.get("css"):
+        out.append(info["css"])
     return out  # stop order: front to back
 
 
@@ -677,6 +693,7 @@ def main(argv: list[str] | None = None) -> int:
     p_up.add_argument("--timeout", type=float, default=20.0,
                       help="seconds to wait for each server (20)")
     p_up.add_argument("--docroot", help="origin document root (WORKDIR/docroot)")
+    p_up.add_argument("--css-root", help="also serve this directory as a CSS (read-only)")
     p_up.add_argument("--restart", action="store_true",
                       help="stop a lab still up in WORKDIR (an interrupted run) first")
     p_down = sub.add_parser("down", help="stop what up started (idempotent)")
@@ -695,7 +712,8 @@ def main(argv: list[str] | None = None) -> int:
         if a.cmd == "up":
             wv = {"yes": True, "auto": "auto", "no": False}[a.with_varnish]
             info = up(a.workdir, edges=a.edges, with_varnish=wv, max_age=a.max_age,
-                      timeout=a.timeout, docroot=a.docroot, restart=a.restart)
+                      timeout=a.timeout, docroot=a.docroot, css_root=a.css_root,
+                      restart=a.restart)
             print(json.dumps(info, indent=2))
         elif a.cmd == "down":
             stopped = down(a.workdir, a.timeout)
