@@ -8,10 +8,10 @@ from ctypes import byref
 
 from . import _lib
 from ._announce import AnnounceStruct
-from ._handle import Handle
-from ._runtime import global_cleanup, global_init
+from ._global_handle import GlobalHandle
+from ._http_options import fill_http_options
 from ._types import ANNOUNCER_OPTIONS_VERSION, AnnouncerOptions, AnnouncerPtr, PeerListPtr
-from ._util import UINT32_MAX, UINT64_MAX, as_cstring, as_path, signed64, unsigned
+from ._util import as_cstring
 from .peerlist import PeerList
 
 
@@ -29,7 +29,7 @@ def announce_to_json(content_id, peer_id, address, port, **announce):
         _lib.p2pcdn_free(text)
 
 
-class Announcer(Handle):
+class Announcer(GlobalHandle):
     """Announces to one tracker daemon, tracker_url being its base URL
     ("http://127.0.0.1:6969"; the announce goes to {tracker_url}/announce).
 
@@ -44,7 +44,7 @@ class Announcer(Handle):
 
     _ptr_type = AnnouncerPtr
     _free = staticmethod(_lib.p2pcdn_announcer_free)
-    _global = False  # a class default, so close() and __del__ work when __init__ failed
+    _noun = "an Announcer"
 
     def __init__(self, tracker_url, *, ca_file=None, ca_path=None, insecure_skip_verify=False,
                  connect_timeout_ms=0, timeout_ms=0, low_speed_bytes_per_s=0,
@@ -54,32 +54,15 @@ class Announcer(Handle):
         _lib.p2pcdn_announcer_options_init(byref(opts), ANNOUNCER_OPTIONS_VERSION)
         # The library copies the strings during p2pcdn_announcer_new; these locals outlive it.
         url = as_cstring(tracker_url, "tracker_url")
-        ca_file_b = None if ca_file is None else as_path(ca_file)
-        ca_path_b = None if ca_path is None else as_path(ca_path)
-        agent = None if user_agent is None else as_cstring(user_agent, "user_agent")
+        _strings = fill_http_options(
+            opts, ca_file=ca_file, ca_path=ca_path, insecure_skip_verify=insecure_skip_verify,
+            connect_timeout_ms=connect_timeout_ms, timeout_ms=timeout_ms,
+            low_speed_bytes_per_s=low_speed_bytes_per_s, low_speed_time_s=low_speed_time_s,
+            max_response_bytes=max_response_bytes,
+            refuse_private_addresses=refuse_private_addresses, user_agent=user_agent)
         opts.tracker_url = url
-        opts.ca_file = ca_file_b
-        opts.ca_path = ca_path_b
-        opts.insecure_skip_verify = 1 if insecure_skip_verify else 0
-        opts.connect_timeout_ms = signed64(connect_timeout_ms, "connect_timeout_ms")
-        opts.timeout_ms = signed64(timeout_ms, "timeout_ms")
-        opts.low_speed_bytes_per_s = unsigned(low_speed_bytes_per_s, "low_speed_bytes_per_s",
-                                              UINT32_MAX)
-        opts.low_speed_time_s = unsigned(low_speed_time_s, "low_speed_time_s", UINT32_MAX)
-        opts.max_response_bytes = unsigned(max_response_bytes, "max_response_bytes", UINT64_MAX)
-        opts.refuse_private_addresses = 1 if refuse_private_addresses else 0
-        opts.user_agent = agent
-        # announcer.h: p2pcdn_global_init() must precede p2pcdn_announcer_new. Taken here so
-        # Python users need not; released by close(), or at once if the announcer is not made.
-        global_init()
-        self._global = True
-        handle = AnnouncerPtr()
-        try:
-            _lib.p2pcdn_announcer_new(byref(handle), byref(opts))
-        except BaseException:
-            self.close()
-            raise
-        self._h = handle
+        # announcer.h: p2pcdn_global_init() must precede p2pcdn_announcer_new.
+        self._make(_lib.p2pcdn_announcer_new, byref(opts))
 
     def announce(self, content_id, peer_id, address, port, *, piece_count=0, role="user",
                  event="update", bitmap=None, have=(), donthave=(), numwant=None,
@@ -102,23 +85,6 @@ class Announcer(Handle):
         out = PeerListPtr()
         _lib.p2pcdn_announcer_announce(self._h, a.ref, byref(out))
         return PeerList._adopt(out)
-
-    def copy(self):
-        raise TypeError("an Announcer cannot be copied")
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
-
-    def close(self):
-        """Frees the announcer and drops its global_init reference; closing twice is fine."""
-        handle, self._h = self._h, None
-        if handle is not None:
-            self._free(handle)
-        if self._global:
-            self._global = False
-            global_cleanup()
 
     def __repr__(self):
         return "<Announcer closed>" if self._h is None else "<Announcer>"

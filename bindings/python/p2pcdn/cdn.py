@@ -13,8 +13,8 @@ from ctypes import byref
 from dataclasses import dataclass
 
 from . import _lib
-from ._handle import Handle
-from ._runtime import global_cleanup, global_init
+from ._global_handle import CallbackState, SteppedHandle
+from ._http_options import fill_http_options
 from ._types import (
     CDN_DRIVER_CIT,
     CDN_DRIVER_EDGE,
@@ -42,14 +42,12 @@ from ._util import (
     UINT64_MAX,
     as_buffer,
     as_cstring,
-    as_path,
     enum_code,
     read_output,
     signed64,
     unsigned,
 )
 from .content import Content
-from .fetcher import _Shared, _int32
 
 INT_MAX = 2**31 - 1
 _DRIVERS = {"origin": CDN_DRIVER_ORIGIN, "edge": CDN_DRIVER_EDGE, "cit": CDN_DRIVER_CIT}
@@ -225,13 +223,7 @@ def _read_status(handle, job):
 
 def _thunk(shared):
     def finished(cdn, job, state, payload):
-        callback = shared.callbacks.pop(job, None)
-        if callback is None:
-            return
-        try:
-            callback(_read_status(CdnPtr(cdn), job))
-        except BaseException as exc:  # cannot cross the C frames; raised from step()
-            shared.errors.append(exc)
+        shared.deliver(job, lambda: _read_status(CdnPtr(cdn), job))
 
     return CDN_JOB_CB(finished)
 
@@ -283,19 +275,12 @@ def _cdn_options(delivery_template, *, origin_ingest_template=None,
     _lib.p2pcdn_cdn_options_init(byref(opts), CDN_OPTIONS_VERSION)
     # Everything the struct points to is held by `opts` or the returned arrays until the
     # library has copied it.
-    opts.ca_file = None if ca_file is None else as_path(ca_file)
-    opts.ca_path = None if ca_path is None else as_path(ca_path)
-    opts.insecure_skip_verify = 1 if insecure_skip_verify else 0
-    opts.connect_timeout_ms = signed64(connect_timeout_ms, "connect_timeout_ms")
-    opts.timeout_ms = signed64(timeout_ms, "timeout_ms")
-    opts.low_speed_bytes_per_s = unsigned(low_speed_bytes_per_s, "low_speed_bytes_per_s",
-                                          UINT32_MAX)
-    opts.low_speed_time_s = unsigned(low_speed_time_s, "low_speed_time_s", UINT32_MAX)
-    opts.max_redirects = _int32(max_redirects, "max_redirects")
-    opts.max_per_host = unsigned(max_per_host, "max_per_host", UINT32_MAX)
-    opts.max_parallel = unsigned(max_parallel, "max_parallel", UINT32_MAX)
-    opts.refuse_private_addresses = 1 if refuse_private_addresses else 0
-    opts.user_agent = _optional(user_agent, "user_agent")
+    http_strings = fill_http_options(
+        opts, ca_file=ca_file, ca_path=ca_path, insecure_skip_verify=insecure_skip_verify,
+        connect_timeout_ms=connect_timeout_ms, timeout_ms=timeout_ms,
+        low_speed_bytes_per_s=low_speed_bytes_per_s, low_speed_time_s=low_speed_time_s,
+        max_redirects=max_redirects, max_per_host=max_per_host, max_parallel=max_parallel,
+        refuse_private_addresses=refuse_private_addresses, user_agent=user_agent)
     opts.delivery_template = as_cstring(delivery_template, "delivery_template")
     opts.ingest_chain, opts.ingest_chain_len = _chain(ingest_chain, "ingest_chain")
     opts.purge_chain, opts.purge_chain_len = _chain(purge_chain, "purge_chain")
@@ -323,7 +308,7 @@ def _cdn_options(delivery_template, *, origin_ingest_template=None,
     opts.retry_base_delay_ms = signed64(retry_base_delay_ms, "retry_base_delay_ms")
     opts.retry_max_delay_ms = signed64(retry_max_delay_ms, "retry_max_delay_ms")
     opts.retry_seed = unsigned(retry_seed, "retry_seed", UINT64_MAX)
-    return opts, (edge_array, path_array)
+    return opts, (edge_array, path_array, http_strings)
 
 
 def _css_options(object_url, piece_template, signer):
@@ -336,7 +321,7 @@ def _css_options(object_url, piece_template, signer):
     return css
 
 
-class Cdn(Handle):
+class Cdn(SteppedHandle):
     """A CDN ingest and purge client.
 
     delivery_template: the URI UEs GET a piece from, with {piece} and optional {content}.
@@ -362,35 +347,15 @@ class Cdn(Handle):
 
     _ptr_type = CdnPtr
     _free = staticmethod(_lib.p2pcdn_cdn_free)
-    _global = False
-    _shared = None
-    _thunk = None
-    _stepping = False
-    _cleanup_after_step = False
+    _noun = "a Cdn"
 
     def __init__(self, delivery_template, **options):
         # The keyword arguments are those of _cdn_options, documented above.
         opts, _arrays = _cdn_options(delivery_template, **options)
-        self._shared = _Shared()
+        self._shared = CallbackState()
         self._thunk = _thunk(self._shared)
         # cdn.h: p2pcdn_global_init() must precede p2pcdn_cdn_new; released by close().
-        global_init()
-        self._global = True
-        handle = CdnPtr()
-        try:
-            _lib.p2pcdn_cdn_new(byref(handle), byref(opts))
-        except BaseException:
-            self._release_global()
-            raise
-        self._h = handle
-
-    def copy(self):
-        raise TypeError("a Cdn cannot be copied")
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
+        self._make(_lib.p2pcdn_cdn_new, byref(opts))
 
     # -- jobs -----------------------------------------------------------------------------------
 
@@ -448,21 +413,6 @@ class Cdn(Handle):
                               None, byref(job))
         return self._queued(job, callback)
 
-    def _drive(self, call):
-        outer = not self._stepping
-        self._stepping = True
-        try:
-            call()
-        finally:
-            if outer:
-                self._stepping = False
-                if self._cleanup_after_step:
-                    # close() ran inside a callback: the library freed the client only when
-                    # the call returned, so the global setup could be released only now.
-                    self._cleanup_after_step = False
-                    self._release_global()
-        self._shared.raise_pending()
-
     def step(self, timeout_ms=0):
         """Runs transfers and timers for up to timeout_ms and calls the callbacks of the jobs
         that ended; returns the jobs not yet terminal. Raises the first exception a callback
@@ -512,26 +462,6 @@ class Cdn(Handle):
         return read_output(_lib.p2pcdn_cdn_delivery_uri, self._h,
                            as_cstring(content_id, "content_id"), unsigned(piece, "piece"),
                            text=True)
-
-    # -- lifetime -------------------------------------------------------------------------------
-
-    def _release_global(self):
-        if self._global:
-            self._global = False
-            global_cleanup()
-
-    def close(self):
-        """Drops every job (no callback runs), frees the client and its global_init
-        reference. Safe from a callback: the free happens when step() or wait() returns."""
-        handle, self._h = self._h, None
-        if handle is not None:
-            self._free(handle)
-        if self._shared is not None:
-            self._shared.callbacks.clear()
-        if self._stepping:
-            self._cleanup_after_step = True
-        else:
-            self._release_global()
 
     def __repr__(self):
         if self._h is None:

@@ -12,9 +12,8 @@ from ctypes import byref
 from dataclasses import dataclass
 
 from . import _lib
-from ._errors import OutOfRange
-from ._handle import Handle
-from ._runtime import global_cleanup, global_init
+from ._global_handle import CallbackState, SteppedHandle
+from ._http_options import fill_http_options
 from ._types import (
     FETCH_CB,
     FETCH_FATAL,
@@ -28,13 +27,12 @@ from ._types import (
     FetcherPtr,
 )
 from ._types import FetchResult as _CResult
-from ._util import UINT32_MAX, UINT64_MAX, as_cstring, as_path, signed64, unsigned
+from ._util import UINT64_MAX, as_cstring, unsigned
 from .content import Content
 
 _STATUS_NAMES = {FETCH_OK: "ok", FETCH_HASH_MISMATCH: "hash_mismatch", FETCH_GONE: "gone",
                  FETCH_RETRY_LATER: "retry_later", FETCH_FATAL: "fatal"}
 INT_MAX = 2**31 - 1
-INT32_MIN = -(2**31)
 
 
 @dataclass(frozen=True)
@@ -81,39 +79,18 @@ def _result(raw, data):
     )
 
 
-class _Shared:
-    """What the C callback reaches: the Python callbacks by fetch id and the stored
-    exceptions. Kept apart from the Fetcher so the thunk does not reference the fetcher."""
-
-    def __init__(self):
-        self.callbacks = {}  # fetch id -> callable, until it completes or is cancelled
-        self.errors = []
-
-    def raise_pending(self):
-        errors, self.errors = self.errors, []
-        if errors:
-            first = errors[0]
-            if len(errors) > 1:
-                first.add_note(f"({len(errors) - 1} later callback exception(s) dropped)")
-            raise first
-
-
 def _thunk(shared):
     def complete(fetcher, fetch_id, result, data, length, payload):
-        callback = shared.callbacks.pop(fetch_id, None)
-        if callback is None:  # cannot happen: every id is registered before step() runs
-            return
-        try:
-            # The library lends data and result for this call only.
-            piece = ctypes.string_at(data, length) if data else None
-            callback(_result(result.contents, piece))
-        except BaseException as exc:  # cannot cross the C frames; raised from step()
-            shared.errors.append(exc)
+        # The library lends data and result for this call only: copied before it returns.
+        def copied():
+            return _result(result.contents, ctypes.string_at(data, length) if data else None)
+
+        shared.deliver(fetch_id, copied)
 
     return FETCH_CB(complete)
 
 
-class Fetcher(Handle):
+class Fetcher(SteppedHandle):
     """A CDN piece fetcher for one Content (which must have its piece hashes; its layout and
     hashes are copied, so the Content may be closed afterwards).
 
@@ -130,12 +107,7 @@ class Fetcher(Handle):
 
     _ptr_type = FetcherPtr
     _free = staticmethod(_lib.p2pcdn_fetcher_free)
-    # Class defaults, so close() and __del__ work when __init__ failed early.
-    _global = False
-    _shared = None
-    _thunk = None
-    _stepping = False
-    _cleanup_after_step = False
+    _noun = "a Fetcher"
 
     def __init__(self, content, *, ca_file=None, ca_path=None, insecure_skip_verify=False,
                  connect_timeout_ms=0, timeout_ms=0, low_speed_bytes_per_s=0,
@@ -146,44 +118,17 @@ class Fetcher(Handle):
         opts = FetcherOptions()
         _lib.p2pcdn_fetcher_options_init(byref(opts), FETCHER_OPTIONS_VERSION)
         # The library copies the strings during p2pcdn_fetcher_new; these locals outlive it.
-        ca_file_b = None if ca_file is None else as_path(ca_file)
-        ca_path_b = None if ca_path is None else as_path(ca_path)
-        agent = None if user_agent is None else as_cstring(user_agent, "user_agent")
-        opts.ca_file = ca_file_b
-        opts.ca_path = ca_path_b
-        opts.insecure_skip_verify = 1 if insecure_skip_verify else 0
-        opts.connect_timeout_ms = signed64(connect_timeout_ms, "connect_timeout_ms")
-        opts.timeout_ms = signed64(timeout_ms, "timeout_ms")
-        opts.low_speed_bytes_per_s = unsigned(low_speed_bytes_per_s, "low_speed_bytes_per_s",
-                                              UINT32_MAX)
-        opts.low_speed_time_s = unsigned(low_speed_time_s, "low_speed_time_s", UINT32_MAX)
-        opts.max_redirects = _int32(max_redirects, "max_redirects")
-        opts.max_response_bytes = unsigned(max_response_bytes, "max_response_bytes", UINT64_MAX)
-        opts.max_per_host = unsigned(max_per_host, "max_per_host", UINT32_MAX)
-        opts.max_parallel = unsigned(max_parallel, "max_parallel", UINT32_MAX)
-        opts.refuse_private_addresses = 1 if refuse_private_addresses else 0
-        opts.user_agent = agent
-        self._shared = _Shared()
+        _strings = fill_http_options(
+            opts, ca_file=ca_file, ca_path=ca_path, insecure_skip_verify=insecure_skip_verify,
+            connect_timeout_ms=connect_timeout_ms, timeout_ms=timeout_ms,
+            low_speed_bytes_per_s=low_speed_bytes_per_s, low_speed_time_s=low_speed_time_s,
+            max_redirects=max_redirects, max_response_bytes=max_response_bytes,
+            max_per_host=max_per_host, max_parallel=max_parallel,
+            refuse_private_addresses=refuse_private_addresses, user_agent=user_agent)
+        self._shared = CallbackState()
         self._thunk = _thunk(self._shared)
-        # fetcher.h: p2pcdn_global_init() must precede p2pcdn_fetcher_new. Taken here so
-        # Python users need not; released by close(), or at once if the fetcher is not made.
-        global_init()
-        self._global = True
-        handle = FetcherPtr()
-        try:
-            _lib.p2pcdn_fetcher_new(byref(handle), content._h, byref(opts))
-        except BaseException:
-            self._release_global()
-            raise
-        self._h = handle
-
-    def copy(self):
-        raise TypeError("a Fetcher cannot be copied")
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
+        # fetcher.h: p2pcdn_global_init() must precede p2pcdn_fetcher_new.
+        self._make(_lib.p2pcdn_fetcher_new, content._h, byref(opts))
 
     # -- one piece, blocking --------------------------------------------------------------------
 
@@ -227,19 +172,7 @@ class Fetcher(Handle):
         a callback raised (with a note counting any others)."""
         timeout = unsigned(timeout_ms, "timeout_ms", INT_MAX)
         running = ctypes.c_size_t()
-        outer = not self._stepping
-        self._stepping = True
-        try:
-            _lib.p2pcdn_fetcher_step(self._h, timeout, byref(running))
-        finally:
-            if outer:
-                self._stepping = False
-                if self._cleanup_after_step:
-                    # close() ran inside a callback: the library freed the fetcher only when
-                    # step returned, so libcurl's global setup could be released only now.
-                    self._cleanup_after_step = False
-                    self._release_global()
-        self._shared.raise_pending()
+        self._drive(lambda: _lib.p2pcdn_fetcher_step(self._h, timeout, byref(running)))
         return running.value
 
     def cancel(self, fetch_id):
@@ -254,37 +187,8 @@ class Fetcher(Handle):
         """How many submitted fetches have not completed (nor been cancelled)."""
         return 0 if self._shared is None else len(self._shared.callbacks)
 
-    # -- lifetime -------------------------------------------------------------------------------
-
-    def _release_global(self):
-        if self._global:
-            self._global = False
-            global_cleanup()
-
-    def close(self):
-        """Cancels every pending fetch (no callback runs), frees the fetcher and drops its
-        global_init reference. Safe from a callback: the library defers the free until step()
-        returns, and the binding the global cleanup with it. The thunk is kept until the
-        object itself goes, since a call through it may still be returning."""
-        handle, self._h = self._h, None
-        if handle is not None:
-            self._free(handle)
-        if self._shared is not None:
-            self._shared.callbacks.clear()
-        if self._stepping:
-            self._cleanup_after_step = True
-        else:
-            self._release_global()
-
     def __repr__(self):
         if self._h is None:
             return "<Fetcher closed>"
         return f"<Fetcher: {self.pending} fetches pending>"
 
-
-def _int32(value, name):
-    """An int for an int32_t parameter, refused rather than wrapped."""
-    value = signed64(value, name)
-    if not INT32_MIN <= value <= INT_MAX:
-        raise OutOfRange(f"{name} {value} is outside {INT32_MIN}..{INT_MAX}")
-    return value
