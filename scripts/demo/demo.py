@@ -123,8 +123,9 @@ def count_objects(lab) -> int:
     return sum(1 for p in d.iterdir() if p.is_file()) if d.is_dir() else 0
 
 
-def css_bytes(lab) -> tuple[int, int]:
-    """(requests, body bytes) the CSS served, from its nginx access log (combined format)."""
+def css_bytes(lab, name: str) -> tuple[int, int]:
+    """(requests, body bytes) the CSS served for the content object `name`, from its nginx
+    access log (combined format); the lab's own readiness probes are not counted."""
     requests = sent = 0
     try:
         lines = Path(lab.info["css"]["access_log"]).read_text(errors="replace").splitlines()
@@ -132,11 +133,12 @@ def css_bytes(lab) -> tuple[int, int]:
         return 0, 0
     for line in lines:
         parts = line.split('"')
-        if len(parts) >= 3:
-            fields = parts[2].split()
-            if len(fields) >= 2 and fields[1].isdigit():
-                requests += 1
-                sent += int(fields[1])
+        if len(parts) < 3 or parts[1].split(" ")[1:2] != [f"/{name}"]:
+            continue
+        fields = parts[2].split()
+        if len(fields) >= 2 and fields[0] in ("200", "206") and fields[1].isdigit():
+            requests += 1
+            sent += int(fields[1])
     return requests, sent
 
 
@@ -214,7 +216,7 @@ def main(argv) -> int:
         objects.append((round(swarm.elapsed(), 1), count_objects(lab)))
         if stop["now"]:
             print("\ninterrupted: stopping everything", flush=True)
-        summary = summarize(a, swarm, narrator, lab, objects)
+        summary = summarize(a, swarm, narrator, css_bytes(lab, content_path.name), objects)
         services.daemons[-1].stop()  # the CCS: with --purge-on-exit it clears the CDN
         summary["cdn_objects_after_ccs_exit"] = count_objects(lab)
         print_summary(summary)
@@ -234,9 +236,9 @@ def main(argv) -> int:
     return 0 if summary["complete_ues"] == a.ues or stop["now"] else 3
 
 
-def summarize(a, swarm, narrator, lab, objects) -> dict:
+def summarize(a, swarm, narrator, css, objects) -> dict:
     t = narrator.totals
-    css_requests, css_sent = css_bytes(lab)
+    css_requests, css_sent = css
     times = sorted(ue.completed_at - ue.joined_at for ue in swarm.ues if ue.completed_at)
     all_bytes = t["peer_bytes"] + t["cdn_bytes"]
     return {
