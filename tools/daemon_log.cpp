@@ -6,27 +6,29 @@
 namespace p2pcdn_cli {
 namespace {
 
-// Longest text kept from a request's path or a message: a log line stays a line.
+// Longest text kept from a request's path or a message: a log line stays a line. A structured
+// field (a piece ranges text) may be longer, still bounded.
 constexpr std::size_t max_field = 300;
+constexpr std::size_t max_structured_field = 4096;
 
 // Printable ASCII only, at most max_field bytes: a client's path or an error message may hold
 // any byte, and must neither break the line nor forge another one.
-std::string printable(const std::string& text) {
+std::string printable(const std::string& text, std::size_t limit = max_field) {
     std::string out;
-    for (const char c : text.substr(0, max_field)) {
+    for (const char c : text.substr(0, limit)) {
         const auto byte = static_cast<unsigned char>(c);
         out += (byte >= 0x20 && byte < 0x7f) ? c : '?';
     }
-    if (text.size() > max_field) {
+    if (text.size() > limit) {
         out += "...";
     }
     return out;
 }
 
 // A JSON string of printable text: only '"' and '\' need escaping.
-std::string quoted(const std::string& text) {
+std::string quoted(const std::string& text, std::size_t limit = max_field) {
     std::string out = "\"";
-    for (const char c : printable(text)) {
+    for (const char c : printable(text, limit)) {
         if (c == '"' || c == '\\') {
             out += '\\';
         }
@@ -84,6 +86,28 @@ void daemon_log::event(const char* what, const std::string& detail) {
     } else {
         write(utc_now() + " " + what + " " + printable(detail));
     }
+}
+
+void daemon_log::fields(const char* what, const std::vector<log_field>& fields) {
+    std::string line;
+    if (json_) {
+        line = "{\"time\":\"" + utc_now() + "\",\"event\":" + quoted(what);
+        for (const log_field& f : fields) {
+            line += ",\"" + f.key +
+                    "\":" + (f.number ? f.value : quoted(f.value, max_structured_field));
+        }
+        line += "}";
+    } else {
+        line = utc_now() + " " + printable(what);
+        for (const log_field& f : fields) {
+            const bool bare =
+                f.number || (!f.value.empty() && f.value.find_first_of(" \"") == std::string::npos);
+            line += " " + f.key + "=" +
+                    (bare ? printable(f.value, max_structured_field)
+                          : quoted(f.value, max_structured_field));
+        }
+    }
+    write(line);
 }
 
 void daemon_log::write(const std::string& line) {

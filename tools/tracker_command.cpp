@@ -2,6 +2,7 @@
 #include "cli_args.hpp"
 #include "commands.hpp"
 #include "daemon_log.hpp"
+#include "daemon_setup.hpp"
 #include "http_server.hpp"
 #include "stats_pusher.hpp"
 #include "tracker_routes.hpp"
@@ -18,8 +19,6 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-
-#include <pthread.h>
 
 namespace p2pcdn_cli {
 namespace {
@@ -80,19 +79,12 @@ bool number(const char* text, unsigned long min, unsigned long max, unsigned lon
 
 // "127.0.0.1:6969", "[::1]:0".
 bool listen_spec(const std::string& spec, tracker_args& args) {
-    const std::size_t colon = spec.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-        return false;
+    const auto listen = parse_listen(spec);
+    if (listen) {
+        args.address = listen->host;
+        args.port = listen->port;
     }
-    std::string host = spec.substr(0, colon);
-    if (host.front() == '[') {
-        if (host.size() < 3 || host.back() != ']') {
-            return false;
-        }
-        host = host.substr(1, host.size() - 2);
-    }
-    args.address = host;
-    return number(spec.c_str() + colon + 1, 0, 65535, args.port);
+    return listen.has_value();
 }
 
 bool parse(int argc, char** argv, tracker_args& args) {
@@ -138,17 +130,6 @@ bool parse(int argc, char** argv, tracker_args& args) {
         }
     }
     return true;
-}
-
-// Written whole or not at all: a reader polling for the file never sees half a number.
-void write_port_file(const std::string& path, unsigned port) {
-    const std::string partial = path + ".partial";
-    std::FILE* file = std::fopen(partial.c_str(), "w");
-    if (file == nullptr || std::fprintf(file, "%u\n", port) < 0 || std::fclose(file) != 0 ||
-        std::rename(partial.c_str(), path.c_str()) != 0) {
-        throw std::runtime_error("cannot write the port file " + path + ": " +
-                                 std::strerror(errno));
-    }
 }
 
 struct tracker_deleter {
@@ -201,9 +182,8 @@ int serve(const tracker_args& args, const sigset_t& stop_signals) {
     if (!args.port_file.empty()) {
         write_port_file(args.port_file, server.port());
     }
-    const bool ipv6 = args.address.find(':') != std::string::npos;
-    std::printf("listening on %s%s%s:%u\n", ipv6 ? "[" : "", args.address.c_str(), ipv6 ? "]" : "",
-                static_cast<unsigned>(server.port()));
+    std::printf("listening on %s\n",
+                listen_address{args.address, server.port()}.authority().c_str());
     std::fflush(stdout);
 
     int signal = 0;
@@ -217,31 +197,19 @@ int serve(const tracker_args& args, const sigset_t& stop_signals) {
 }  // namespace
 
 int tracker_command(int argc, char** argv) {
-    if (argc > 1 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
-        std::fputs(tracker_usage, stdout);
-        return exit_ok;
-    }
     tracker_args args;
-    if (!parse(argc, argv, args)) {
-        std::fputs(tracker_usage, stderr);
-        return exit_usage;
-    }
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-    // A subscriber closing its connection must not kill the daemon.
-    std::signal(SIGPIPE, SIG_IGN);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    int code = exit_failed;
-    try {
-        code = serve(args, stop_signals);
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "p2pcdn tracker: %s\n", e.what());
-    }
-    curl_global_cleanup();
-    return code;
+    const auto parse_args = [&] { return parse(argc, argv, args); };
+    return daemon_main(argc, argv, tracker_usage, parse_args, [&](const sigset_t& stop_signals) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+        int code = exit_failed;
+        try {
+            code = serve(args, stop_signals);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "p2pcdn tracker: %s\n", e.what());
+        }
+        curl_global_cleanup();
+        return code;
+    });
 }
 
 }  // namespace p2pcdn_cli
