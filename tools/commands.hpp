@@ -14,5 +14,7 @@ int tracker_command(int argc, char** argv);
 int policy_command(int argc, char** argv);
 int ingest_command(int argc, char** argv);
 int purge_command(int argc, char** argv);
+int ccs_command(int argc, char** argv);
+int simulate_command(int argc, char** argv);
 
 }  // namespace p2pcdn_cli

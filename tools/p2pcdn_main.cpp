@@ -17,6 +17,8 @@ const char* usage =
     "  policy         a dry-run decision of the configured policy on a statistics report\n"
     "  ingest         fetch pieces from the CSS and upload them to the CDN\n"
     "  purge          remove pieces from the CDN\n"
+    "  ccs            the NSCF as a daemon: policy-driven ingest, publish and purge\n"
+    "  simulate       a swarm in virtual time: CDN, CSS and peer bytes under a policy\n"
     "  version        library version and ABI\n"
     "\n"
     "`p2pcdn <command> --help` describes a command.\n";
@@ -43,6 +45,12 @@ int main(int argc, char** argv) {
     }
     if (std::strcmp(command, "purge") == 0) {
         return p2pcdn_cli::purge_command(argc - 1, argv + 1);
+    }
+    if (std::strcmp(command, "ccs") == 0) {
+        return p2pcdn_cli::ccs_command(argc - 1, argv + 1);
+    }
+    if (std::strcmp(command, "simulate") == 0) {
+        return p2pcdn_cli::simulate_command(argc - 1, argv + 1);
     }
     if (std::strcmp(command, "version") == 0) {
         std::printf("p2pcdn %s (ABI %u)\n", p2pcdn_version_string(), p2pcdn_abi_version());

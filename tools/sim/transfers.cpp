@@ -1,0 +1,237 @@
+// Requests, upload slots and flows: how a planned request becomes bytes moving, and what a
+// piece arriving sets off.
+#include "simulator.hpp"
+
+#include "virtual_clock.hpp"
+
+namespace p2pcdn_sim {
+namespace {
+
+constexpr std::size_t key_length = 5;
+
+}  // namespace
+
+uploader& simulator::uploader_of(std::uint32_t node) {
+    return node == css_node_ ? css_ : ues_[node].up;
+}
+
+void simulator::queue_pump(std::uint32_t u) {
+    ue& x = ues_[u];
+    if (!x.pump_queued) {
+        x.pump_queued = true;
+        pumps_.push_back(u);
+    }
+}
+
+// Pumps run after the event that asked for them, once each however often they were asked.
+void simulator::drain_pumps() {
+    for (std::size_t i = 0; i < pumps_.size(); ++i) {
+        const std::uint32_t u = pumps_[i];
+        ues_[u].pump_queued = false;
+        pump(u);
+    }
+    pumps_.clear();
+}
+
+void simulator::pump_later(std::uint32_t u, double delay) {
+    ue& x = ues_[u];
+    if (!x.pump_timer) {
+        x.pump_timer = true;
+        queue_.push(now_ + delay, event_kind::pump, u);
+    }
+}
+
+void simulator::pump(std::uint32_t u) {
+    ue& x = ues_[u];
+    // Requests go out in batches of `refill` (or whatever is left to ask for), as clients
+    // refill their request pipelines.
+    if (!x.leeching() || x.in_flight + batch_ > s_.model.requests) {
+        return;
+    }
+    flush_haves(u);
+    const std::size_t room = s_.model.requests - x.in_flight;
+    std::size_t count = 0;
+    check(p2pcdn_planner_next(x.planner.get(), to_unix_ms(now_), requests_.data(), room, &count),
+          "p2pcdn_planner_next");
+    for (std::size_t i = 0; i < count; ++i) {
+        const p2pcdn_piece_request& r = requests_[i];
+        const auto piece = static_cast<std::uint32_t>(r.piece);
+        ++x.in_flight;
+        x.requested.set(piece);
+        if (r.source == P2PCDN_SOURCE_CDN) {
+            request_cdn(u, piece);
+        } else {
+            request_peer(u, node_of(r.peer_key, r.peer_key_len), piece);
+        }
+    }
+    if (x.leeching() && x.in_flight == 0) {
+        starving(u);
+    }
+}
+
+void simulator::flush_haves(std::uint32_t u) {
+    ue& x = ues_[u];
+    unsigned char key[key_length];
+    for (const auto& [from, piece] : x.pending_haves) {
+        if (!x.held.test(piece)) {
+            key_of(from, key);
+            check(p2pcdn_planner_peer_have(x.planner.get(), key, key_length, piece),
+                  "p2pcdn_planner_peer_have");
+        }
+    }
+    x.pending_haves.clear();
+}
+
+void simulator::give_up(std::uint32_t d, std::uint32_t piece, int outcome) {
+    ue& x = ues_[d];
+    check(p2pcdn_planner_done(x.planner.get(), piece, outcome), "p2pcdn_planner_done");
+    x.requested.clear(piece);
+    --x.in_flight;
+    pump_later(d, s_.model.retry_delay);
+}
+
+void simulator::request_peer(std::uint32_t d, std::uint32_t node, std::uint32_t piece) {
+    uploader& up = uploader_of(node);
+    // The queue is bounded by the requesters' limits: connections x per_peer.
+    if (up.active < up.slots) {
+        start_flow(node, d, piece);
+    } else {
+        up.waiting.push_back(queued_request{d, piece});
+    }
+}
+
+void simulator::request_cdn(std::uint32_t d, std::uint32_t piece) {
+    ue& x = ues_[d];
+    if (!nscf_->serves(x.content, piece, now_)) {
+        ++m_.cdn.cdn_misses;
+        give_up(d, piece, P2PCDN_PLAN_GONE);
+        return;
+    }
+    flow_info info;
+    info.up_port = x.cdn_port;
+    info.down_port = x.down_port;
+    info.uploader = cdn_node_;
+    info.downloader = d;
+    info.piece = piece;
+    info.content = x.content;
+    info.tag = flow_tag::cdn;
+    net_.start(info, s_.model.piece_size, now_);
+}
+
+void simulator::start_flow(std::uint32_t node, std::uint32_t d, std::uint32_t piece) {
+    uploader& up = uploader_of(node);
+    const ue& x = ues_[d];
+    flow_info info;
+    info.up_port = up.up_port;
+    info.down_port = x.down_port;
+    info.uploader = node;
+    info.downloader = d;
+    info.piece = piece;
+    info.content = x.content;
+    info.tag = node == css_node_ ? flow_tag::css : flow_tag::peer;
+    ++up.active;
+    net_.start(info, s_.model.piece_size, now_);
+}
+
+// A slot came free: the first queued request still wanted starts.
+void simulator::serve_next(std::uint32_t node) {
+    uploader& up = uploader_of(node);
+    while (up.active < up.slots && !up.waiting.empty()) {
+        const queued_request r = up.waiting.front();
+        up.waiting.pop_front();
+        const ue& x = ues_[r.downloader];
+        if (x.leeching() && x.requested.test(r.piece)) {
+            start_flow(node, r.downloader, r.piece);
+        }
+    }
+}
+
+void simulator::flow_done(std::uint32_t id, std::uint32_t gen) {
+    if (!net_.live(id) || net_.generation(id) != gen) {
+        return;  // rescheduled or cancelled since
+    }
+    const flow_info info = net_.info(id);
+    net_.finish(id, now_, true);
+    if (info.uploader != cdn_node_) {
+        uploader& up = uploader_of(info.uploader);
+        --up.active;
+        if (info.uploader != css_node_) {
+            ues_[info.uploader].uploaded += s_.model.piece_size;
+        }
+        serve_next(info.uploader);
+    }
+    ue& x = ues_[info.downloader];
+    --x.in_flight;
+    x.requested.clear(info.piece);
+    x.downloaded += s_.model.piece_size;
+    receive(info.downloader, info.piece);
+}
+
+void simulator::receive(std::uint32_t d, std::uint32_t piece) {
+    ue& x = ues_[d];
+    check(p2pcdn_planner_done(x.planner.get(), piece, P2PCDN_PLAN_DONE), "p2pcdn_planner_done");
+    check(p2pcdn_bitmap_set(x.have.get(), piece), "p2pcdn_bitmap_set");
+    x.held.set(piece);
+    ++x.held_count;
+    x.new_pieces.push_back(piece);
+    count_piece(x.content, piece, +1);
+    if (!x.free_rider) {
+        for (const std::uint32_t n : x.neighbours) {
+            if (n == css_node_) {
+                continue;
+            }
+            ue& y = ues_[n];
+            if (!y.leeching() || y.held.test(piece)) {
+                continue;
+            }
+            y.pending_haves.emplace_back(d, piece);
+            if (!y.requested.test(piece) && y.in_flight + batch_ <= s_.model.requests) {
+                pump_later(n, s_.model.have_delay);
+            }
+        }
+    }
+    if (x.held_count == s_.model.pieces) {
+        complete(d);
+    } else {
+        queue_pump(d);
+    }
+}
+
+// A leaving UE's uploads end; their downloaders' planners put the pieces back when the
+// connection drops (p2pcdn_planner_peer_remove).
+void simulator::cancel_uploads(std::uint32_t u) {
+    ue& x = ues_[u];
+    const std::vector<std::uint32_t> flows = net_.flows_at(x.up.up_port);
+    for (const std::uint32_t id : flows) {
+        const flow_info info = net_.info(id);
+        net_.finish(id, now_, false);
+        ue& d = ues_[info.downloader];
+        --d.in_flight;
+        d.requested.clear(info.piece);
+    }
+    x.up.active = 0;
+    for (const queued_request& r : x.up.waiting) {
+        ue& d = ues_[r.downloader];
+        if (d.leeching() && d.requested.test(r.piece)) {
+            --d.in_flight;
+            d.requested.clear(r.piece);
+        }
+    }
+    x.up.waiting.clear();
+}
+
+void simulator::cancel_downloads(std::uint32_t u) {
+    ue& x = ues_[u];
+    const std::vector<std::uint32_t> flows = net_.flows_at(x.down_port);
+    for (const std::uint32_t id : flows) {
+        const flow_info info = net_.info(id);
+        net_.finish(id, now_, false);
+        if (info.uploader != cdn_node_) {
+            --uploader_of(info.uploader).active;
+            serve_next(info.uploader);
+        }
+    }
+    x.in_flight = 0;
+}
+
+}  // namespace p2pcdn_sim
