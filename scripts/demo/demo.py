@@ -196,24 +196,7 @@ def main(argv) -> int:
         for k, spec in enumerate(specs[3:]):
             spec.arrive_at = first + k * a.arrival_gap
 
-        objects = [(0.0, count_objects(lab))]
-        last_sample = 0.0
-        while not stop["now"] and not swarm.all_complete and swarm.elapsed() < a.max_time:
-            swarm.run_once()
-            if swarm.elapsed() - last_sample >= 1.0:
-                last_sample = swarm.elapsed()
-                objects.append((round(last_sample, 1), count_objects(lab)))
-                narrator.periodic(objects[-1][1])
-        # Let the CCS see the finished swarm and purge what it no longer needs (steps 9-11).
-        if swarm.all_complete and a.policy != "all":
-            narrator.line("all UEs complete; waiting for the CCS to purge the CDN copies")
-            deadline = time.monotonic() + 20
-            while not stop["now"] and time.monotonic() < deadline and count_objects(lab):
-                swarm.run_once(0.1)
-                if swarm.elapsed() - last_sample >= 1.0:
-                    last_sample = swarm.elapsed()
-                    objects.append((round(last_sample, 1), count_objects(lab)))
-        objects.append((round(swarm.elapsed(), 1), count_objects(lab)))
+        objects = drive(a, swarm, narrator, lab, stop)
         if stop["now"]:
             print("\ninterrupted: stopping everything", flush=True)
         summary = summarize(a, swarm, narrator, css_bytes(lab, content_path.name), objects)
@@ -234,6 +217,37 @@ def main(argv) -> int:
     if summary is None:
         return 1
     return 0 if summary["complete_ues"] == a.ues or stop["now"] else 3
+
+
+def drive(a, swarm, narrator, lab, stop) -> list[tuple[float, int]]:
+    """Runs the swarm until every UE is complete (or --max-time, or Ctrl-C), then gives the CCS
+    time to purge what the swarm no longer needs. The CDN object count, sampled each second."""
+    objects = [(0.0, count_objects(lab))]
+    last_sample = 0.0
+    while not stop["now"] and not swarm.all_complete and swarm.elapsed() < a.max_time:
+        swarm.run_once()
+        if swarm.elapsed() - last_sample >= 1.0:
+            last_sample = swarm.elapsed()
+            objects.append((round(last_sample, 1), count_objects(lab)))
+            narrator.periodic(objects[-1][1])
+    # Let the CCS see the finished swarm and purge what it no longer needs (steps 9-11).
+    if swarm.all_complete and a.policy != "all":
+        narrator.line("all UEs complete; waiting for the CCS to purge the CDN copies")
+        deadline = time.monotonic() + 20
+        while not stop["now"] and time.monotonic() < deadline and count_objects(lab):
+            swarm.run_once(0.1)
+            if swarm.elapsed() - last_sample >= 1.0:
+                last_sample = swarm.elapsed()
+                objects.append((round(last_sample, 1), count_objects(lab)))
+        # The origin's files go before the CCS's log line saying so reaches us: wait for
+        # the line, so that steps 10 and 11 are counted.
+        t = narrator.totals
+        deadline = time.monotonic() + 2
+        while (time.monotonic() < deadline and not count_objects(lab)
+               and t["purged_pieces"] + t["expired_pieces"] < t["ingested_pieces"]):
+            swarm.run_once(0.05)
+    objects.append((round(swarm.elapsed(), 1), count_objects(lab)))
+    return objects
 
 
 def summarize(a, swarm, narrator, css, objects) -> dict:
