@@ -16,6 +16,12 @@
  *   - The CDN only for pieces no connected peer holds, from the first source of the peer list
  *     that serves the piece, has not expired (now_ms < expires_s * 1000) and was not reported
  *     gone for it; at most max_cdn_in_flight CDN requests at a time.
+ *   - cdn_fill (version 2; P2PCDN_CDN_FILL_OFF by default) lets the CDN take pieces peers
+ *     hold as well, for bulk downloads (in streaming, outside the window). With _IDLE and
+ *     _FIRST a peer whose oldest request has been in flight longer than peer_piece_ms is late
+ *     and gets no new request. _IDLE: room left after the peers (every holder of a wanted piece
+ *     late or at max_per_peer_in_flight) goes to the CDN for any piece it serves. _FIRST: the
+ *     CDN slots are filled before the peers are asked. Either way at most max_cdn_in_flight.
  *   - Streaming: see p2pcdn_planner_set_position.
  *   - A piece has at most one request in flight and is never planned twice.
  * All times are Unix milliseconds, the clock of the sources' expiry. A planner is used from one
@@ -36,10 +42,18 @@ typedef struct p2pcdn_planner_options {
     uint32_t peer_piece_ms;          /* expected time for a peer to deliver a piece; 0: 3000 */
     uint64_t rng_seed;               /* 0: random; fixed for a reproducible plan */
     uint32_t max_peers;              /* connected peers tracked at once, at most 65535; 0: 256 */
+
+    /* Version 2. P2PCDN_CDN_FILL_*: when the CDN also gets pieces peers hold (see above). */
+    int cdn_fill;
 } p2pcdn_planner_options;
 
-#define P2PCDN_PLANNER_OPTIONS_VERSION 1
-#define P2PCDN_PLANNER_OPTIONS_INIT {P2PCDN_PLANNER_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0}
+#define P2PCDN_CDN_FILL_OFF 0   /* the CDN only for pieces no connected peer holds */
+#define P2PCDN_CDN_FILL_IDLE 1  /* also when no holder can take a request now */
+#define P2PCDN_CDN_FILL_FIRST 2 /* the CDN slots first, then the peers */
+
+/* Version 1 ends at max_peers; a version 1 struct is still accepted. */
+#define P2PCDN_PLANNER_OPTIONS_VERSION 2
+#define P2PCDN_PLANNER_OPTIONS_INIT {P2PCDN_PLANNER_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 P2PCDN_API int p2pcdn_planner_options_init(p2pcdn_planner_options *opts, unsigned int version);
 
 /* Where a planned request goes. */
@@ -71,12 +85,18 @@ P2PCDN_API int p2pcdn_planner_set_have(p2pcdn_planner *planner, const p2pcdn_bit
 
 /* Connected peers, by a key of 1 to P2PCDN_PEER_ID_MAX bytes the host chooses (its peer id,
  * say). _peer_set adds a peer or replaces its bitmap (P2PCDN_ELIMIT beyond max_peers);
- * _peer_have records one more piece (a HAVE); _peer_remove forgets the peer and puts its
- * requests in flight back, so they are planned again. Unknown keys: P2PCDN_ENOTFOUND. */
+ * _peer_have records one more piece (a HAVE); _peer_have_many records count pieces of one
+ * peer at once, cheaper than one call each (all or nothing: a piece out of range gives
+ * P2PCDN_ERANGE and records none; pieces may be NULL only with count 0); _peer_remove forgets
+ * the peer and puts its requests in flight back, so they are planned again. Unknown keys:
+ * P2PCDN_ENOTFOUND. */
 P2PCDN_API int p2pcdn_planner_peer_set(p2pcdn_planner *planner, const void *peer_key,
                                        size_t peer_key_len, const p2pcdn_bitmap *bits);
 P2PCDN_API int p2pcdn_planner_peer_have(p2pcdn_planner *planner, const void *peer_key,
                                         size_t peer_key_len, size_t piece);
+P2PCDN_API int p2pcdn_planner_peer_have_many(p2pcdn_planner *planner, const void *peer_key,
+                                             size_t peer_key_len, const size_t *pieces,
+                                             size_t count);
 P2PCDN_API int p2pcdn_planner_peer_remove(p2pcdn_planner *planner, const void *peer_key,
                                           size_t peer_key_len);
 

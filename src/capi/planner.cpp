@@ -6,6 +6,7 @@
 #include "capi/planner_handle.hpp"
 #include "capi/stats_handle.hpp"
 
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -18,11 +19,17 @@ using p2pcdn::capi::out_param;
 
 namespace {
 
-constexpr std::size_t planner_options_sizes[] = {sizeof(p2pcdn_planner_options)};
+// Version 1 ended at max_peers: its bytes are those before cdn_fill (cdn_fill sits where
+// version 1 had padding, so sizeof alone cannot tell the versions apart).
+constexpr std::size_t planner_options_sizes[] = {offsetof(p2pcdn_planner_options, cdn_fill),
+                                                 sizeof(p2pcdn_planner_options)};
 constexpr p2pcdn_planner_options planner_options_defaults = P2PCDN_PLANNER_OPTIONS_INIT;
 
 static_assert(P2PCDN_SOURCE_PEER == static_cast<int>(p2pcdn::ue::plan_source::peer));
 static_assert(P2PCDN_SOURCE_CDN == static_cast<int>(p2pcdn::ue::plan_source::cdn));
+static_assert(P2PCDN_CDN_FILL_OFF == static_cast<int>(p2pcdn::ue::cdn_fill_mode::off));
+static_assert(P2PCDN_CDN_FILL_IDLE == static_cast<int>(p2pcdn::ue::cdn_fill_mode::idle));
+static_assert(P2PCDN_CDN_FILL_FIRST == static_cast<int>(p2pcdn::ue::cdn_fill_mode::first));
 static_assert(P2PCDN_PLAN_DONE == static_cast<int>(p2pcdn::ue::plan_outcome::done));
 static_assert(P2PCDN_PLAN_FAILED == static_cast<int>(p2pcdn::ue::plan_outcome::failed));
 static_assert(P2PCDN_PLAN_GONE == static_cast<int>(p2pcdn::ue::plan_outcome::gone));
@@ -56,6 +63,11 @@ p2pcdn::ue::planner_config config_from(const p2pcdn_planner_options* given) {
         }
         config.max_peers = opts.max_peers;
     }
+    if (opts.cdn_fill < P2PCDN_CDN_FILL_OFF || opts.cdn_fill > P2PCDN_CDN_FILL_FIRST) {
+        fail(errc::invalid, "cdn_fill {} is not one of 0 to {}", opts.cdn_fill,
+             P2PCDN_CDN_FILL_FIRST);
+    }
+    config.cdn_fill = static_cast<p2pcdn::ue::cdn_fill_mode>(opts.cdn_fill);
     return config;
 }
 
@@ -128,6 +140,19 @@ P2PCDN_API int p2pcdn_planner_peer_have(p2pcdn_planner* planner, const void* pee
     return guard([&] {
         auto& p = planner_of(planner);
         p.peer_have(key_input(peer_key, peer_key_len), piece);
+        return P2PCDN_OK;
+    });
+}
+
+P2PCDN_API int p2pcdn_planner_peer_have_many(p2pcdn_planner* planner, const void* peer_key,
+                                             size_t peer_key_len, const size_t* pieces,
+                                             size_t count) {
+    return guard([&] {
+        auto& p = planner_of(planner);
+        if (pieces == nullptr && count != 0) {
+            fail(errc::invalid, "pieces is NULL with count {}", count);
+        }
+        p.peer_have(key_input(peer_key, peer_key_len), pieces, count);
         return P2PCDN_OK;
     });
 }

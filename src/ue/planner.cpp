@@ -61,7 +61,8 @@ planner::planner(std::size_t piece_count, const planner_config& config)
       avail_(checked_piece_count(piece_count, config), config.max_peers),
       have_(piece_count),
       in_flight_(piece_count),
-      owner_(piece_count, 0) {
+      owner_(piece_count, 0),
+      sent_ms_(config.cdn_fill != cdn_fill_mode::off ? piece_count : 0, 0) {
     rng_.seed(config.rng_seed != 0 ? config.rng_seed : std::random_device{}());
     free_peers_.reserve(std::min<std::size_t>(config.max_peers, 64));
 }
@@ -76,11 +77,11 @@ void planner::check_key(std::string_view key) {
 
 std::uint32_t planner::slot_of(std::string_view key) const {
     check_key(key);
-    auto it = index_.find(key);
-    if (it == index_.end()) {
+    const std::uint32_t s = index_.find(key, slot_key());
+    if (s == detail::peer_key_index::none) {
         fail(errc::not_found, "unknown peer");
     }
-    return it->second;
+    return s;
 }
 
 // Unbiased [0, bound): the standard library's distributions differ between implementations,
@@ -159,6 +160,9 @@ void planner::assign_peer(std::size_t piece, std::uint32_t slot) {
     leave_wanted(piece);
     in_flight_.set(piece);
     owner_[piece] = slot;
+    if (!sent_ms_.empty()) {
+        sent_ms_[piece] = plan_ms_;
+    }
     ++slots_[slot].in_flight;
     ++peer_in_flight_;
 }
@@ -218,19 +222,20 @@ void planner::peer_set(std::string_view key, const bitmap& bits) {
         fail(errc::invalid, "bitmap of {} pieces for a planner of {}", bits.size(),
              piece_count());
     }
-    auto it = index_.find(key);
-    if (it == index_.end()) {
+    std::uint32_t slot_index = index_.find(key, slot_key());
+    if (slot_index == detail::peer_key_index::none) {
         if (index_.size() >= config_.max_peers) {
             fail(errc::limit, "{} peers connected, the limit", index_.size());
         }
         // Room first, so that a failure below leaves at most an unused free slot.
         free_peers_.reserve(std::min<std::size_t>(config_.max_peers, index_.size() + 1));
         free_slot_list_.reserve(slots_.size() + 1);
+        index_.reserve_one_more();
         if (free_slot_list_.empty()) {
             slots_.emplace_back();
             free_slot_list_.push_back(static_cast<std::uint32_t>(slots_.size() - 1));
         }
-        const std::uint32_t slot_index = free_slot_list_.back();
+        slot_index = free_slot_list_.back();
         peer_slot& fresh = slots_[slot_index];
         if (fresh.bits.size() != piece_count()) {
             fresh.bits = bitmap(piece_count());
@@ -239,17 +244,12 @@ void planner::peer_set(std::string_view key, const bitmap& bits) {
         }
         std::copy(key.begin(), key.end(), fresh.key);
         fresh.key_len = key.size();
-        try {
-            it = index_.emplace(fresh.key_view(), slot_index).first;
-        } catch (...) {
-            fresh.key_len = 0;
-            throw;
-        }
+        index_.insert(key, slot_index);
         free_slot_list_.pop_back();
         fresh.in_flight = 0;
         fresh.wanted = 0;
     }
-    peer_slot& slot = slots_[it->second];
+    peer_slot& slot = slots_[slot_index];
     const word_type* next = bits.words();
     const word_type* cur = slot.bits.words();
     for (std::size_t w = 0; w < bits.word_count(); ++w) {
@@ -268,13 +268,21 @@ void planner::peer_set(std::string_view key, const bitmap& bits) {
 }
 
 void planner::peer_have(std::string_view key, std::size_t piece) {
+    peer_have(key, &piece, 1);
+}
+
+void planner::peer_have(std::string_view key, const std::size_t* pieces, std::size_t count) {
     const std::uint32_t s = slot_of(key);
-    if (piece >= piece_count()) {
-        fail(errc::range, "piece {} out of range for {} pieces", piece, piece_count());
+    for (std::size_t i = 0; i < count; ++i) {
+        if (pieces[i] >= piece_count()) {
+            fail(errc::range, "piece {} out of range for {} pieces", pieces[i], piece_count());
+        }
     }
     peer_slot& slot = slots_[s];
-    if (!slot.bits.test(piece)) {
-        peer_gains(slot, piece);
+    for (std::size_t i = 0; i < count; ++i) {
+        if (!slot.bits.test(pieces[i])) {
+            peer_gains(slot, pieces[i]);
+        }
     }
 }
 
@@ -304,7 +312,7 @@ void planner::peer_remove(std::string_view key) {
             avail_.decrement(w * word_bits + bit);
         }
     }
-    index_.erase(slot.key_view());
+    index_.erase(slot.key_view(), slot_key());
     slot.key_len = 0;
     slot.wanted = 0;
     slot.in_flight = 0;
@@ -420,15 +428,44 @@ void planner::done(std::size_t piece, plan_outcome outcome) {
 
 // ---- planning ---------------------------------------------------------------------------------
 
-void planner::collect_free_peers() {
+void planner::find_oldest_requests() {
+    for (auto& slot : slots_) {
+        slot.oldest_ms = std::numeric_limits<std::int64_t>::max();
+    }
+    std::size_t left = peer_in_flight_;
+    const word_type* f = in_flight_.words();
+    for (std::size_t w = 0; w < in_flight_.word_count() && left != 0; ++w) {
+        for (word_type bits = f[w]; bits != 0; bits &= bits - 1) {
+            const std::size_t piece =
+                w * word_bits + word_bits - 1 - static_cast<std::size_t>(__builtin_ctzll(bits));
+            const std::uint32_t owner = owner_[piece];
+            if ((owner & cdn_flag) == 0) {
+                peer_slot& slot = slots_[owner];
+                slot.oldest_ms = std::min(slot.oldest_ms, sent_ms_[piece]);
+                --left;
+            }
+        }
+    }
+}
+
+void planner::collect_free_peers(std::int64_t now_ms) {
     prune_pending_ = false;
     free_peers_.clear();
+    const bool judge_lateness = config_.cdn_fill != cdn_fill_mode::off && peer_in_flight_ != 0;
+    if (judge_lateness) {
+        find_oldest_requests();
+    }
     for (std::size_t s = 0; s < slots_.size(); ++s) {
         const peer_slot& slot = slots_[s];
-        if (slot.key_len != 0 && slot.wanted != 0 &&
-            slot.in_flight < config_.max_per_peer_in_flight) {
-            free_peers_.push_back(static_cast<std::uint32_t>(s));
+        if (slot.key_len == 0 || slot.wanted == 0 ||
+            slot.in_flight >= config_.max_per_peer_in_flight) {
+            continue;
         }
+        if (judge_lateness && slot.in_flight != 0 &&
+            sat_sub(now_ms, slot.oldest_ms) > static_cast<std::int64_t>(config_.peer_piece_ms)) {
+            continue;  // late: new requests would queue behind the ones it has not delivered
+        }
+        free_peers_.push_back(static_cast<std::uint32_t>(s));
     }
 }
 
@@ -569,7 +606,7 @@ std::size_t planner::plan_rarest(std::size_t max, sink_fn sink, void* ctx) {
     return emitted;
 }
 
-std::size_t planner::plan_cdn(std::size_t max, sink_fn sink, void* ctx) {
+std::size_t planner::plan_cdn(std::size_t max, bool include_held, sink_fn sink, void* ctx) {
     std::size_t emitted = 0;
     const std::size_t n = piece_count();
     const std::size_t words = have_.word_count();
@@ -578,6 +615,7 @@ std::size_t planner::plan_cdn(std::size_t max, sink_fn sink, void* ctx) {
     const word_type* h = have_.words();
     const word_type* f = in_flight_.words();
     const word_type* held = avail_.held().words();
+    const word_type held_mask = include_held ? 0 : ~word_type{0};
     for (std::size_t s = 0; s < sources_.size(); ++s) {
         if (usable_[s] == 0) {
             continue;
@@ -595,7 +633,7 @@ std::size_t planner::plan_cdn(std::size_t max, sink_fn sink, void* ctx) {
             if (w >= words) {
                 w -= words;
             }
-            word_type cand = p[w] & ~(h[w] | f[w] | held[w]);
+            word_type cand = p[w] & ~(h[w] | f[w] | (held[w] & held_mask));
             if (g != nullptr) {
                 cand &= ~g[w];
             }
@@ -631,16 +669,29 @@ std::size_t planner::plan(std::int64_t now_ms, std::size_t max, sink_fn sink, vo
     for (std::size_t s = 0; s < sources_.size(); ++s) {
         usable_[s] = source_alive(sources_[s].expires_s, now_ms) ? 1 : 0;
     }
-    collect_free_peers();
+    plan_ms_ = now_ms;
+    collect_free_peers(now_ms);
     std::size_t emitted = 0;
     if (config_.streaming) {
         emitted += plan_window(now_ms, max, sink, ctx);
     }
+    const bool cdn_first = config_.cdn_fill == cdn_fill_mode::first;
+    if (cdn_first && emitted < max && !sources_.empty()) {
+        emitted += plan_cdn(max - emitted, false, sink, ctx);
+        if (emitted < max) {
+            emitted += plan_cdn(max - emitted, true, sink, ctx);
+        }
+    }
     if (emitted < max) {
         emitted += plan_rarest(max - emitted, sink, ctx);
     }
-    if (emitted < max && !sources_.empty()) {
-        emitted += plan_cdn(max - emitted, sink, ctx);
+    if (!cdn_first && emitted < max && !sources_.empty()) {
+        emitted += plan_cdn(max - emitted, false, sink, ctx);
+        // Room left now means no holder of a wanted piece has a free slot (plan_rarest offered
+        // every one of them).
+        if (config_.cdn_fill == cdn_fill_mode::idle && emitted < max) {
+            emitted += plan_cdn(max - emitted, true, sink, ctx);
+        }
     }
     return emitted;
 }

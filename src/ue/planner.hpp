@@ -14,6 +14,15 @@
 //   not been reported gone for that piece; at most max_cdn_in_flight CDN requests at a time.
 //   CDN picks start at a random piece and take the servable pieces in index order from there,
 //   wrapping: different UEs fetch different pieces, and one UE's CDN requests are contiguous.
+// - cdn_fill (off by default), for bulk downloads (in streaming, outside the window):
+//   idle: a peer whose oldest request from this UE has been in flight longer than
+//   peer_piece_ms is late and gets no new request until it delivers. Room left after the
+//   peers and the pieces no peer holds, which means every holder of a wanted piece is late or
+//   at max_per_peer_in_flight, goes to the CDN for pieces peers hold too, picked the same way.
+//   first: the CDN slots are filled before the peers are asked (pieces no peer holds first,
+//   then any the CDN serves), and late peers are skipped as with idle. The UE then downloads
+//   at the CDN's rate plus its peers' instead of queueing behind slow peers; what the CDN
+//   serves (the storage policy) bounds what it costs.
 // - Streaming: playback is at piece `position` at time t0 (set_position) and moves one piece
 //   per piece_duration_ms, so piece i >= position is due at deadline(i) = t0 + (i - position) *
 //   piece_duration_ms. A peer is assumed to deliver a piece peer_piece_ms after it is asked.
@@ -36,12 +45,13 @@
 //   on, even across set_sources with the same URI; a peer is treated as no longer holding it
 //   until it announces the piece again). Removing a peer puts its pieces in flight back.
 //
-// Memory is fixed by the piece count, the peer limit and the sources: about 16 bytes per piece,
-// a bitmap per connected peer, two per CDN source. next() allocates nothing. Not thread-safe:
-// one thread at a time.
+// Memory is fixed by the piece count, the peer limit and the sources: about 16 bytes per piece
+// (24 with cdn_fill), a bitmap per connected peer and 16 bytes of key index, two bitmaps per CDN
+// source. next() allocates nothing. Not thread-safe: one thread at a time.
 #pragma once
 
 #include "core/bitmap.hpp"
+#include "ue/peer_key_index.hpp"
 #include "ue/piece_availability.hpp"
 #include "wire/peer_list.hpp"
 
@@ -51,10 +61,12 @@
 #include <random>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace p2pcdn::ue {
+
+// When the CDN also gets pieces peers hold (see cdn_fill above).
+enum class cdn_fill_mode : std::uint8_t { off = 0, idle = 1, first = 2 };
 
 struct planner_config {
     std::uint32_t max_cdn_in_flight = 4;
@@ -65,6 +77,7 @@ struct planner_config {
     std::uint32_t piece_duration_ms = 1000;
     std::uint32_t peer_piece_ms = 3000;
     std::uint64_t rng_seed = 0;  // 0: from std::random_device
+    cdn_fill_mode cdn_fill = cdn_fill_mode::off;
 };
 
 constexpr std::uint32_t max_planner_peers = 65535;
@@ -104,6 +117,9 @@ public:
     void peer_set(std::string_view key, const bitmap& bits);
     // The peer announced one more piece (errc::not_found for an unknown peer, errc::range).
     void peer_have(std::string_view key, std::size_t piece);
+    // Several HAVEs of one peer: one key lookup. All or nothing: errc::range for any piece out
+    // of range leaves the peer unchanged.
+    void peer_have(std::string_view key, const std::size_t* pieces, std::size_t count);
     // The peer is gone; its requests in flight are put back (errc::not_found).
     void peer_remove(std::string_view key);
     std::size_t peer_count() const noexcept { return index_.size(); }
@@ -152,7 +168,8 @@ private:
         std::size_t key_len = 0;  // 0: a free slot
         bitmap bits;
         std::uint32_t in_flight = 0;
-        std::size_t wanted = 0;  // pieces it holds that are neither held by us nor in flight
+        std::size_t wanted = 0;      // pieces it holds that are neither held by us nor in flight
+        std::int64_t oldest_ms = 0;  // cdn_fill, during next(): its oldest request's time
         std::string_view key_view() const noexcept { return {key, key_len}; }
     };
 
@@ -168,6 +185,9 @@ private:
     std::size_t plan(std::int64_t now_ms, std::size_t max, sink_fn sink, void* ctx);
 
     std::uint32_t slot_of(std::string_view key) const;  // errc::not_found
+    auto slot_key() const noexcept {
+        return [this](std::uint32_t s) { return slots_[s].key_view(); };
+    }
     static void check_key(std::string_view key);
     std::uint64_t uniform(std::uint64_t bound);  // [0, bound), bound > 0
     bool piece_wanted(std::size_t piece) const noexcept {
@@ -190,13 +210,15 @@ private:
     void release(std::size_t piece);
 
     // Planning helpers; each returns how many requests it emitted.
-    void collect_free_peers();
+    void collect_free_peers(std::int64_t now_ms);
+    void find_oldest_requests();  // cdn_fill: each peer slot's oldest_ms
     void prune_free_peers();
     std::uint32_t pick_holder(std::size_t piece);
     std::uint32_t cdn_source_for(std::size_t piece) const;
     std::size_t plan_window(std::int64_t now_ms, std::size_t max, sink_fn sink, void* ctx);
     std::size_t plan_rarest(std::size_t max, sink_fn sink, void* ctx);
-    std::size_t plan_cdn(std::size_t max, sink_fn sink, void* ctx);
+    // include_held: the cdn_fill pass, pieces peers hold as well.
+    std::size_t plan_cdn(std::size_t max, bool include_held, sink_fn sink, void* ctx);
     void emit_peer(std::size_t piece, std::uint32_t slot, sink_fn sink, void* ctx);
     void emit_cdn(std::size_t piece, std::uint32_t source, sink_fn sink, void* ctx);
 
@@ -204,11 +226,13 @@ private:
     detail::piece_availability avail_;
     bitmap have_;
     bitmap in_flight_;
-    std::vector<std::uint32_t> owner_;  // in flight: peer slot, or cdn_flag | source index
+    std::vector<std::uint32_t> owner_;   // in flight: peer slot, or cdn_flag | source index
+    std::vector<std::int64_t> sent_ms_;  // cdn_fill: when each peer request was planned
+    std::int64_t plan_ms_ = 0;           // the time of the current next()
 
-    std::deque<peer_slot> slots_;  // never moves: index_ keys view into it
+    std::deque<peer_slot> slots_;  // never moves: plan_request keys view into it
     std::vector<std::uint32_t> free_slot_list_;
-    std::unordered_map<std::string_view, std::uint32_t> index_;
+    detail::peer_key_index index_;  // key -> slot
 
     std::vector<source_entry> sources_;
     std::vector<unsigned char> usable_;  // per source, for the current next()

@@ -3,6 +3,7 @@
  * that must come back as error codes. */
 #include "check.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 static const int64_t t0 = 1764000000000; /* Unix ms */
@@ -66,16 +67,88 @@ static void test_options(void) {
     CHECK(memcmp(&a, &b, sizeof a) == 0);
     CHECK_ERR(p2pcdn_planner_options_init(&b, 0), P2PCDN_EINVAL, "version 0");
     CHECK_ERR(p2pcdn_planner_options_init(NULL, 1), P2PCDN_EINVAL, "NULL");
-    a.version = 2;
-    CHECK_ERR(p2pcdn_planner_new(&pl, 10, &a), P2PCDN_EINVAL, "version 2");
+    a.version = 3;
+    CHECK_ERR(p2pcdn_planner_new(&pl, 10, &a), P2PCDN_EINVAL, "version 3");
     CHECK(pl == NULL);
     a.version = P2PCDN_PLANNER_OPTIONS_VERSION;
     a.max_peers = 70000;
     CHECK_ERR(p2pcdn_planner_new(&pl, 10, &a), P2PCDN_EINVAL, "max_peers");
+    a.max_peers = 0;
+    a.cdn_fill = 3;
+    CHECK_ERR(p2pcdn_planner_new(&pl, 10, &a), P2PCDN_EINVAL, "cdn_fill 3");
+    a.cdn_fill = -1;
+    CHECK_ERR(p2pcdn_planner_new(&pl, 10, &a), P2PCDN_EINVAL, "cdn_fill -1");
+    CHECK(pl == NULL);
     CHECK_ERR(p2pcdn_planner_new(&pl, 0, NULL), P2PCDN_ERANGE, "piece count 0");
     CHECK_ERR(p2pcdn_planner_new(NULL, 10, NULL), P2PCDN_EINVAL, "out is NULL");
     CHECK(pl == NULL);
     REQUIRE(p2pcdn_planner_new(&pl, 10, NULL) == P2PCDN_OK);
+    p2pcdn_planner_free(pl);
+}
+
+/* Version 1 ends before cdn_fill: its init leaves cdn_fill alone and p2pcdn_planner_new reads
+ * no cdn_fill from it (the CDN then gets no piece a peer holds). */
+static void test_options_version_1(void) {
+    const size_t v1_size = offsetof(p2pcdn_planner_options, cdn_fill);
+    const char* ranges[1] = {"0-9"};
+    const int64_t expires[1] = {t0 / 1000 + 3600};
+    p2pcdn_peerlist* list = make_list(10, 1, ranges, expires);
+    p2pcdn_planner_options o;
+    const unsigned char* bytes = (const unsigned char*)&o;
+    p2pcdn_planner* pl = NULL;
+    p2pcdn_piece_request req[8];
+    size_t n = 0, i;
+    int untouched = 1;
+    CHECK(P2PCDN_PLANNER_OPTIONS_VERSION == 2);
+    memset(&o, 0xab, sizeof o);
+    CHECK(p2pcdn_planner_options_init(&o, 1) == P2PCDN_OK);
+    CHECK(o.version == 1 && o.max_peers == 0);
+    for (i = v1_size; i < sizeof o; ++i) {
+        untouched = untouched && bytes[i] == 0xab;
+    }
+    CHECK(untouched);
+    o.max_per_peer_in_flight = 1;
+    o.rng_seed = 3;
+    o.cdn_fill = P2PCDN_CDN_FILL_FIRST; /* not part of version 1: ignored */
+    REQUIRE(p2pcdn_planner_new(&pl, 10, &o) == P2PCDN_OK);
+    set_peer(pl, "A", 10, "0-9");
+    CHECK(p2pcdn_planner_set_sources(pl, list) == P2PCDN_OK);
+    CHECK(p2pcdn_planner_next(pl, t0, req, 8, &n) == P2PCDN_OK);
+    CHECK(n == 1 && req[0].source == P2PCDN_SOURCE_PEER);
+    p2pcdn_planner_free(pl);
+    /* Version 2 with cdn_fill first: the CDN's 4 slots, then A. */
+    o.version = 2;
+    REQUIRE(p2pcdn_planner_new(&pl, 10, &o) == P2PCDN_OK);
+    set_peer(pl, "A", 10, "0-9");
+    CHECK(p2pcdn_planner_set_sources(pl, list) == P2PCDN_OK);
+    CHECK(p2pcdn_planner_next(pl, t0, req, 8, &n) == P2PCDN_OK);
+    CHECK(n == 5);
+    for (i = 0; i < n; ++i) {
+        CHECK(req[i].source == (i < 4 ? P2PCDN_SOURCE_CDN : P2PCDN_SOURCE_PEER));
+    }
+    p2pcdn_planner_free(pl);
+    p2pcdn_peerlist_free(list);
+}
+
+static void test_peer_have_many(void) {
+    p2pcdn_planner* pl = make_planner(10, 4, 100);
+    p2pcdn_piece_request req[16];
+    const size_t pieces[3] = {7, 2, 9};
+    const size_t bad[2] = {3, 10};
+    size_t n = 0, i;
+    set_peer(pl, "A", 10, "0");
+    CHECK(p2pcdn_planner_peer_have_many(pl, "A", 1, pieces, 3) == P2PCDN_OK);
+    CHECK(p2pcdn_planner_peer_have_many(pl, "A", 1, NULL, 0) == P2PCDN_OK);
+    CHECK_ERR(p2pcdn_planner_peer_have_many(pl, "A", 1, bad, 2), P2PCDN_ERANGE, "piece 10");
+    CHECK_ERR(p2pcdn_planner_peer_have_many(pl, "A", 1, NULL, 2), P2PCDN_EINVAL, "pieces is NULL");
+    CHECK_ERR(p2pcdn_planner_peer_have_many(pl, "B", 1, pieces, 3), P2PCDN_ENOTFOUND, "unknown");
+    CHECK_ERR(p2pcdn_planner_peer_have_many(NULL, "A", 1, pieces, 3), P2PCDN_EINVAL, "NULL");
+    /* A holds 0, 2, 7 and 9 now; the failed call added nothing (3 is not planned). */
+    CHECK(p2pcdn_planner_next(pl, t0, req, 16, &n) == P2PCDN_OK);
+    CHECK(n == 4);
+    for (i = 0; i < n; ++i) {
+        CHECK(req[i].piece == 0 || req[i].piece == 2 || req[i].piece == 7 || req[i].piece == 9);
+    }
     p2pcdn_planner_free(pl);
 }
 
@@ -248,6 +321,8 @@ static void test_misuse(void) {
 
 int main(void) {
     test_options();
+    test_options_version_1();
+    test_peer_have_many();
     test_rarest_first();
     test_cdn_sources();
     test_streaming();

@@ -281,3 +281,47 @@ def test_misuse_raises():
     with pytest.raises(p2pcdn.InvalidArgument):
         pl.next(T0)
     assert repr(pl) == "<Planner closed>"
+
+
+# -- cdn_fill and batched HAVEs -----------------------------------------------------------------
+
+def test_cdn_fill_idle_takes_the_room_busy_peers_leave():
+    lst = sources(20, ("0-19", T0 // 1000 + 3600))
+    for fill, cdn in (("off", 0), ("idle", 3), (p2pcdn.planner.CDN_FILL_IDLE, 3)):
+        p = planner(20, max_per_peer_in_flight=2, max_cdn_in_flight=3, cdn_fill=fill)
+        p.set_peer("A", bits("0-19", 20))
+        p.set_sources(lst)
+        plan = p.next(T0, 10)
+        assert [r.source for r in plan].count("peer") == 2
+        assert p.in_flight == (cdn, 2)
+
+
+def test_cdn_fill_first_fills_the_cdn_before_peers_and_skips_late_peers():
+    p = planner(20, max_per_peer_in_flight=4, max_cdn_in_flight=2, peer_piece_ms=1000,
+                cdn_fill="first")
+    p.set_peer("A", bits("0-19", 20))
+    p.set_sources(sources(20, ("0-19", T0 // 1000 + 3600)))
+    assert [r.source for r in p.next(T0, 3)] == ["cdn", "cdn", "peer"]
+    assert p.next(T0 + 2000, 3) == []  # A is late, the CDN full
+    assert p.in_flight == (2, 1)
+
+
+def test_cdn_fill_is_checked():
+    with pytest.raises(p2pcdn.InvalidArgument, match="cdn_fill"):
+        Planner(4, cdn_fill="sometimes")
+    with pytest.raises(p2pcdn.InvalidArgument, match="cdn_fill 7"):
+        Planner(4, cdn_fill=7)
+
+
+def test_peer_have_many_is_all_or_nothing():
+    p = planner(10)
+    p.set_peer(b"A", bits("0", 10))
+    p.peer_have_many(b"A", [7, 2])
+    p.peer_have_many(b"A", [])
+    with pytest.raises(p2pcdn.OutOfRange):
+        p.peer_have_many(b"A", [3, 10])
+    with pytest.raises(p2pcdn.OutOfRange):
+        p.peer_have_many(b"A", [-1])
+    with pytest.raises(p2pcdn.NotFound):
+        p.peer_have_many(b"B", [1])
+    assert pieces(p.next(T0, 10)) == [0, 2, 7]

@@ -329,6 +329,8 @@ _fn("p2pcdn_planner_free", [_planner], None)
 _fn("p2pcdn_planner_set_have", [_planner, _bitmap], c_int, _check)
 _fn("p2pcdn_planner_peer_set", [_planner, c_void_p, c_size_t, _bitmap], c_int, _check)
 _fn("p2pcdn_planner_peer_have", [_planner, c_void_p, c_size_t, c_size_t], c_int, _check)
+_fn("p2pcdn_planner_peer_have_many",
+    [_planner, c_void_p, c_size_t, POINTER(c_size_t), c_size_t], c_int, _check)
 _fn("p2pcdn_planner_peer_remove", [_planner, c_void_p, c_size_t], c_int, _check)
 _fn("p2pcdn_planner_set_sources", [_planner, _peerlist], c_int, _check)
 _fn("p2pcdn_planner_set_position", [_planner, c_size_t, c_int64], c_int, _check)

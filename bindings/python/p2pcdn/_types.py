@@ -218,11 +218,11 @@ class PlannerPtr(ctypes.c_void_p):
     pass
 
 
-PLANNER_OPTIONS_VERSION = 1
+PLANNER_OPTIONS_VERSION = 2
 
 
 class PlannerOptions(ctypes.Structure):
-    """p2pcdn_planner_options, version 1. Prepared with p2pcdn_planner_options_init."""
+    """p2pcdn_planner_options, version 2. Prepared with p2pcdn_planner_options_init."""
 
     _fields_ = [
         ("version", ctypes.c_uint),
@@ -234,8 +234,14 @@ class PlannerOptions(ctypes.Structure):
         ("peer_piece_ms", ctypes.c_uint32),
         ("rng_seed", ctypes.c_uint64),
         ("max_peers", ctypes.c_uint32),
+        ("cdn_fill", ctypes.c_int),  # version 2
     ]
 
+
+# When the CDN also gets pieces peers hold (p2pcdn_planner_options.cdn_fill).
+CDN_FILL_OFF = 0
+CDN_FILL_IDLE = 1
+CDN_FILL_FIRST = 2
 
 # Where a planned request goes.
 SOURCE_PEER = 0

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from . import _lib
 from ._handle import Handle
 from ._types import (
+    CDN_FILL_FIRST,
+    CDN_FILL_IDLE,
+    CDN_FILL_OFF,
     PLAN_DONE,
     PLAN_FAILED,
     PLAN_GONE,
@@ -24,6 +27,7 @@ from .peerlist import PeerList
 
 _SOURCE_NAMES = {SOURCE_PEER: "peer", SOURCE_CDN: "cdn"}
 _OUTCOMES = {"done": PLAN_DONE, "failed": PLAN_FAILED, "gone": PLAN_GONE}
+_CDN_FILL = {"off": CDN_FILL_OFF, "idle": CDN_FILL_IDLE, "first": CDN_FILL_FIRST}
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,9 @@ class Planner(Handle):
 
     Options (0 keeps the default; docs/api.md "Planner"): max_cdn_in_flight (4),
     max_per_peer_in_flight (4), streaming (off), window_pieces (16), piece_duration_ms (1000),
-    peer_piece_ms (3000), rng_seed (random; fix it for a reproducible plan), max_peers (256).
+    peer_piece_ms (3000), rng_seed (random; fix it for a reproducible plan), max_peers (256),
+    cdn_fill ("off"; "idle": the CDN also for pieces peers hold when no peer can take a
+    request now, "first": the CDN's slots before the peers; both skip late peers).
     Times are Unix milliseconds, the clock of the CDN sources' expiry.
 
     Not locked: use one planner from one thread at a time. A closed planner raises
@@ -61,7 +67,7 @@ class Planner(Handle):
 
     def __init__(self, piece_count, *, max_cdn_in_flight=0, max_per_peer_in_flight=0,
                  streaming=False, window_pieces=0, piece_duration_ms=0, peer_piece_ms=0,
-                 rng_seed=0, max_peers=0):
+                 rng_seed=0, max_peers=0, cdn_fill="off"):
         opts = PlannerOptions()
         _lib.p2pcdn_planner_options_init(byref(opts), PLANNER_OPTIONS_VERSION)
         opts.max_cdn_in_flight = unsigned(max_cdn_in_flight, "max_cdn_in_flight", UINT32_MAX)
@@ -73,6 +79,7 @@ class Planner(Handle):
         opts.peer_piece_ms = unsigned(peer_piece_ms, "peer_piece_ms", UINT32_MAX)
         opts.rng_seed = unsigned(rng_seed, "rng_seed", UINT64_MAX)
         opts.max_peers = unsigned(max_peers, "max_peers", UINT32_MAX)
+        opts.cdn_fill = enum_code(_CDN_FILL, cdn_fill, "cdn_fill")
         handle = PlannerPtr()
         _lib.p2pcdn_planner_new(byref(handle), unsigned(piece_count, "piece_count"),
                                 byref(opts))
@@ -101,6 +108,15 @@ class Planner(Handle):
         """The peer announced one more piece (a HAVE). NotFound for an unknown key."""
         key = _key(peer_key)
         _lib.p2pcdn_planner_peer_have(self._h, key, len(key), unsigned(piece, "piece"))
+
+    def peer_have_many(self, peer_key, pieces):
+        """Several HAVEs of one peer in one call; all or nothing (OutOfRange for any piece out
+        of range records none)."""
+        key = _key(peer_key)
+        values = [unsigned(p, "piece") for p in pieces]
+        arr = (ctypes.c_size_t * len(values))(*values)
+        _lib.p2pcdn_planner_peer_have_many(self._h, key, len(key), arr if values else None,
+                                           len(values))
 
     def remove_peer(self, peer_key):
         """Forgets the peer; its requests in flight are planned again. NotFound if unknown."""
