@@ -104,6 +104,12 @@ void select_peers(const peer_table& peers, std::uint32_t user_peers,
     scratch.sample.clear();
     sample_users(peers, candidates, request.requester, sample_size, rng, scratch.sorted,
                  scratch.sample);
+    // Ties go by sample position. Selection sampling leaves the sample in slot order, so
+    // without a shuffle every answer in a flash crowd (everyone equally useful) would name the
+    // same oldest peers.
+    for (std::uint32_t i = sample_size; i > 1; --i) {
+        std::swap(scratch.sample[i - 1], scratch.sample[below(rng, i)]);
+    }
     const std::uint64_t* mine = peers.words(request.requester);
     const std::size_t nwords = peers.words_per_peer();
     scratch.scored.clear();

@@ -480,6 +480,32 @@ TEST_SUITE("swarm") {
         CHECK(useful_first);
     }
 
+    TEST_CASE("complementary selection breaks ties at random, not by age") {
+        // A flash crowd: nobody holds anything, so every peer is equally useful. numwant 25
+        // samples all 100 peers; the answers must not all name the 25 oldest.
+        swarm s("c", 256, 1000, 5);
+        for (int i = 0; i < 100; ++i) {
+            announce_full(s, "r" + std::to_string(i), bitmap(256));
+        }
+        std::set<std::string> named;
+        std::size_t oldest_only = 0;
+        for (int round = 0; round < 10; ++round) {
+            auto r = request_for("r" + std::to_string(round));
+            r.selection = peer_selection::complementary;
+            r.numwant = 25;
+            const peer_list answer = s.announce(r, 0);
+            REQUIRE(answer.peers.size() == 25);
+            bool all_old = true;
+            for (const auto& peer : answer.peers) {
+                named.insert(peer.id);
+                all_old = all_old && std::stoi(peer.id.substr(1)) < 26;
+            }
+            oldest_only += all_old ? 1 : 0;
+        }
+        CHECK(oldest_only == 0);
+        CHECK(named.size() > 60);
+    }
+
     TEST_CASE("many peers: joins, leaves and the id index survive churn") {
         swarm s("c", 100, 100000, 9);
         for (int i = 0; i < 3000; ++i) {
