@@ -9,7 +9,10 @@ out=${2:-build/evaluation}
 mkdir -p "$out"
 peers=${EVAL_PEERS:-1000}
 pieces=${EVAL_PIECES:-500}
-common=(--pieces "$pieces" --seed 1)
+# The UEs' planners fill their CDN slots first (planner cdn_fill), so `all` is a CDN-assisted
+# swarm and the policies decide what the CDN serves; EVAL_CDN_FALLBACK=off|idle to compare.
+fallback=${EVAL_CDN_FALLBACK:-first}
+common=(--pieces "$pieces" --seed 1 --cdn-fallback "$fallback")
 policies=(none all threshold budget ttl random)
 
 declare -A workload_args=(
@@ -47,6 +50,16 @@ for budget in 26214400 65536000 131072000; do
   "$bin" simulate --workload flash --peers "$peers" "${common[@]}" --policy budget \
     --budget "$budget" --json "$out/sweep-$name.json" > /dev/null
   sweep+=("$name")
+done
+
+# The other fallback modes, for the bound table.
+for fb in off idle first; do
+  [ "$fb" = "$fallback" ] && continue
+  for p in all threshold; do
+    "$bin" simulate --workload flash --peers "$peers" --pieces "$pieces" --seed 1 --policy "$p" \
+      --cdn-fallback "$fb" --json "$out/sweep-fallback-$fb-$p.json" > /dev/null
+    sweep+=("fallback-$fb-$p")
+  done
 done
 
 /usr/bin/python3 - "$out" "${sweep[@]}" <<'PY'

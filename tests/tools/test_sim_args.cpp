@@ -52,6 +52,9 @@ TEST_CASE("simulate arguments: values reach the scenario") {
     CHECK(o.sim.model.cdn_rate == doctest::Approx(8 * mbit));
     CHECK(o.sim.model.seed == 9);
     CHECK(o.json_path == "out.json");
+    CHECK(o.sim.model.cdn_fallback == P2PCDN_CDN_FILL_FIRST);  // the default
+    CHECK(parse({"--cdn-fallback", "off"}).sim.model.cdn_fallback == P2PCDN_CDN_FILL_OFF);
+    CHECK(parse({"--cdn-fallback", "idle"}).sim.model.cdn_fallback == P2PCDN_CDN_FILL_IDLE);
     CHECK(parse({"--help"}).help);
 }
 
@@ -67,6 +70,7 @@ TEST_CASE("simulate arguments: bad ones are usage errors naming the option") {
         {"--class", "a:1:0:1"},
         {"--free-riders", "1.5"},
         {"--cdn-rate", "nan"},
+        {"--cdn-fallback", "on"},
         {"--bogus", "1"},
         {"--policy", "threshold", "--low-copies", "5", "--high-copies", "3"},
         {"--peers", "1000000", "--pieces", "1000"},

@@ -57,6 +57,10 @@ void write_scenario(writer& w, const scenario& s) {
     number(w, "css_up_bps", s.model.css_up * 8);
     number(w, "cdn_rate_bps", s.model.cdn_rate * 8);
     number(w, "stats_interval_s", s.model.stats_interval);
+    w.Key("cdn_fallback");
+    w.String(s.model.cdn_fallback == P2PCDN_CDN_FILL_FIRST  ? "first"
+             : s.model.cdn_fallback == P2PCDN_CDN_FILL_IDLE ? "idle"
+                                                            : "off");
     w.EndObject();
 }
 

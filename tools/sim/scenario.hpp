@@ -53,6 +53,9 @@ struct model_config {
     std::uint32_t refill = 4;         // a UE plans when this many request slots are free
     std::uint32_t per_peer = 2;       // requests in flight to one peer
     std::uint32_t cdn_in_flight = 4;  // CDN requests in flight per UE
+    // The planner's cdn_fill (P2PCDN_CDN_FILL_*): whether the CDN also gets pieces peers hold,
+    // when no peer can take them now (idle) or before the peers (first).
+    int cdn_fallback = P2PCDN_CDN_FILL_FIRST;
     double announce_interval = 30;
     double min_announce_interval = 5;  // a starving UE re-announces after this long
     double stats_interval = 10;        // tracker statistics to the NSCF

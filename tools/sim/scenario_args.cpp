@@ -35,6 +35,8 @@ const char* const simulate_usage =
     "  --connections N (20)  --upload-slots N (4)  --requests N (16)  --per-peer N (2)\n"
     "  --refill N           a UE plans when N request slots are free (4)\n"
     "  --cdn-in-flight N (4)  --announce-interval S (30)  --min-announce S (5)\n"
+    "  --cdn-fallback off|idle|first  the planner's cdn_fill: the CDN also for pieces peers\n"
+    "                       hold, when no peer can take a request or before peers (first)\n"
     "  --stats-interval S (10)  --ingest-rate R (1000)  --ingest-latency S (0.5)\n"
     "  --ingest-parallel N (16)  --retry-delay S (1)  --have-delay S (0.25)\n"
     "Policy:\n"
@@ -209,6 +211,18 @@ command_options parse_simulate_args(int argc, char** argv) {
         {"--refill", set_int(m.refill, "--refill", 1, 1000)},
         {"--per-peer", set_int(m.per_peer, "--per-peer", 1, 1000)},
         {"--cdn-in-flight", set_int(m.cdn_in_flight, "--cdn-in-flight", 1, 1000)},
+        {"--cdn-fallback",
+         [&](const char* v) {
+             const std::string t = v;
+             if (t == "off")
+                 m.cdn_fallback = P2PCDN_CDN_FILL_OFF;
+             else if (t == "idle")
+                 m.cdn_fallback = P2PCDN_CDN_FILL_IDLE;
+             else if (t == "first")
+                 m.cdn_fallback = P2PCDN_CDN_FILL_FIRST;
+             else
+                 throw usage_error("--cdn-fallback: '" + t + "' is not off, idle or first");
+         }},
         {"--announce-interval", set_num(m.announce_interval, "--announce-interval", 0.001, 1e6)},
         {"--min-announce", set_num(m.min_announce_interval, "--min-announce", 0.001, 1e6)},
         {"--stats-interval", set_num(m.stats_interval, "--stats-interval", 0.001, 1e6)},

@@ -175,6 +175,7 @@ void simulator::arrive(std::uint32_t u) {
     p2pcdn_planner_options opts = P2PCDN_PLANNER_OPTIONS_INIT;
     opts.max_cdn_in_flight = s_.model.cdn_in_flight;
     opts.max_per_peer_in_flight = s_.model.per_peer;
+    opts.cdn_fill = s_.model.cdn_fallback;
     opts.max_peers = s_.model.connections;
     opts.rng_seed = rng_.derive(1000 + u);
     p2pcdn_planner* raw = nullptr;

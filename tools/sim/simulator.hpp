@@ -117,7 +117,8 @@ private:
     std::size_t next_arrival_ = 0;
     std::vector<std::uint32_t> pumps_;
     std::vector<p2pcdn_piece_request> requests_;
-    std::uint32_t batch_ = 1;  // min(refill, requests)
+    std::vector<std::size_t> have_burst_;  // flush_haves: one neighbour's pieces
+    std::uint32_t batch_ = 1;              // min(refill, requests)
 };
 
 }  // namespace p2pcdn_sim

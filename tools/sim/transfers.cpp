@@ -4,6 +4,8 @@
 
 #include "virtual_clock.hpp"
 
+#include <algorithm>
+
 namespace p2pcdn_sim {
 namespace {
 
@@ -69,17 +71,29 @@ void simulator::pump(std::uint32_t u) {
     }
 }
 
+// One p2pcdn_planner_peer_have_many per neighbour: the HAVEs are sorted by (sender, piece), a
+// total order, so a seed still gives one result.
 void simulator::flush_haves(std::uint32_t u) {
     ue& x = ues_[u];
+    auto& pending = x.pending_haves;
+    std::sort(pending.begin(), pending.end());
     unsigned char key[key_length];
-    for (const auto& [from, piece] : x.pending_haves) {
-        if (!x.held.test(piece)) {
+    for (std::size_t i = 0; i < pending.size();) {
+        const std::uint32_t from = pending[i].first;
+        have_burst_.clear();
+        for (; i < pending.size() && pending[i].first == from; ++i) {
+            if (!x.held.test(pending[i].second)) {
+                have_burst_.push_back(pending[i].second);
+            }
+        }
+        if (!have_burst_.empty()) {
             key_of(from, key);
-            check(p2pcdn_planner_peer_have(x.planner.get(), key, key_length, piece),
-                  "p2pcdn_planner_peer_have");
+            check(p2pcdn_planner_peer_have_many(x.planner.get(), key, key_length,
+                                                have_burst_.data(), have_burst_.size()),
+                  "p2pcdn_planner_peer_have_many");
         }
     }
-    x.pending_haves.clear();
+    pending.clear();
 }
 
 void simulator::give_up(std::uint32_t d, std::uint32_t piece, int outcome) {
