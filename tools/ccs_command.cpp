@@ -53,6 +53,8 @@ const char* ccs_usage =
     "  --callback-url URL      the URL the tracker is given (default http://LISTEN/stats)\n"
     "  --stats-interval MS     the subscription's interval (100 to 86400000; default 2000)\n"
     "  --poll-interval MS      poll GET /stats/CONTENT every MS instead of subscribing\n"
+    "  --rejoin-interval MS    announce to the swarm again every MS (1000 to 86400000; default\n"
+    "                          60000): a tracker drops a peer silent for two of its intervals\n"
     "  --peer-id HEX           the NSCF's peer id, 1 to 20 bytes (default: \"ccs-\" and the\n"
     "                          host name, at most 20 bytes)\n"
     "  --address ADDR          the peer's advertised address (default: the listen address,\n"
@@ -68,8 +70,10 @@ const char* ccs_usage =
     "\n"
     "It prints \"listening on ADDR:PORT\" on stdout once ready and logs every decision and\n"
     "action on stderr, one line each (docs/protocol.md, \"p2pcdn ccs log\").\n"
-    "Exit codes: 0 stopped by a signal (or --once done), 1 could not start or failed, 2 bad\n"
-    "usage or configuration.\n";
+    "When the reports stop and a new subscription is taken (a tracker that restarted), it\n"
+    "joins again and sends its CDN source again (p2pcdn_nscf_recover).\n"
+    "Exit codes: 0 stopped by a signal (or --once done), 1 could not start or failed, or\n"
+    "--purge-on-exit left objects in the CDN, 2 bad usage or configuration.\n";
 
 constexpr int step_wait_ms = 100;  // the CDN wait of one step while jobs run
 constexpr int idle_wait_ms = 50;   // the sleep between steps while none do
@@ -85,6 +89,7 @@ struct ccs_args {
     std::string callback_url;
     std::int64_t stats_interval_ms = 2000;
     std::int64_t poll_interval_ms = 0;
+    std::int64_t rejoin_interval_ms = 60'000;
     std::string peer_id;  // bytes
     std::string peer_address;
     std::int64_t peer_port = -1;
@@ -118,6 +123,7 @@ bool parse(int argc, char** argv, ccs_args& args) {
     const numeric numerics[] = {
         {"--stats-interval", 100, 86'400'000, &args.stats_interval_ms},
         {"--poll-interval", 100, 86'400'000, &args.poll_interval_ms},
+        {"--rejoin-interval", 1000, 86'400'000, &args.rejoin_interval_ms},
         {"--port", 0, 65535, &args.peer_port},
         {"--metrics-interval", 0, 86'400, &args.metrics_interval_s},
     };
@@ -397,18 +403,38 @@ public:
     }
 
 private:
+    // Joins, then joins again every --rejoin-interval: a tracker forgets a peer, a network
+    // peer too, that has not announced for two of its intervals.
     void keep_joined(std::int64_t now) {
-        if (joined_ || !join_retry_.due(now)) {
+        if (joined_ ? now < next_join_ms_ : !join_retry_.due(now)) {
             return;
         }
         const int rc = p2pcdn_nscf_join(nscf_);
         if (rc == P2PCDN_OK) {
+            if (!joined_) {
+                log_.fields("joined", {{"content", content_id_, false}});
+            }
             joined_ = true;
+            next_join_ms_ = now + args_.rejoin_interval_ms;
             join_retry_.succeeded();
-            log_.fields("joined", {{"content", content_id_, false}});
         } else {
+            joined_ = false;
             join_retry_.failed(now);
             log_.event("join_failed", library_error("join", rc));
+        }
+    }
+
+    // After the reports went silent and a new subscription was taken, the tracker has most
+    // likely restarted and forgotten this peer and its CDN source: the NSCF believes the source
+    // is published, so only a recover sends it again.
+    void resync(std::int64_t now) {
+        joined_ = false;
+        keep_joined(now);
+        const int rc = p2pcdn_nscf_recover(nscf_);
+        if (rc == P2PCDN_OK) {
+            log_.fields("resynced", {{"content", content_id_, false}});
+        } else {
+            log_.event("resync_failed", library_error("recover", rc));
         }
     }
 
@@ -423,14 +449,20 @@ private:
         std::string why;
         if (subscribe_stats(tracker_url_, content_id_, args_.stats_interval_ms, callback_url_,
                             why)) {
+            const bool was_silent = stale || resubscribing_;
             subscribed_ = true;
+            resubscribing_ = false;
             last_report_ms_ = now;
             subscribe_retry_.succeeded();
             log_.fields("subscribed",
-                        {{"tracker", loggable_url(tracker_url_), false},
+                        {{"tracker", url_origin(tracker_url_), false},
                          {"interval_ms", std::to_string(args_.stats_interval_ms), true},
                          {"callback", loggable_url(callback_url_), false}});
+            if (was_silent) {
+                resync(now);
+            }
         } else {
+            resubscribing_ = resubscribing_ || stale;
             subscribed_ = false;
             subscribe_retry_.failed(now);
             log_.event("subscribe_failed", why);
@@ -470,7 +502,9 @@ private:
     std::string callback_url_;
     std::string content_id_;
     bool joined_ = false;
+    std::int64_t next_join_ms_ = 0;
     bool subscribed_ = false;
+    bool resubscribing_ = false;  // the reports stopped; no new subscription taken yet
     std::int64_t last_report_ms_ = 0;
     std::int64_t next_poll_ms_ = 0;
     retry_timer join_retry_;
@@ -480,18 +514,20 @@ private:
 // Without --purge-on-exit the CDN objects and the tracker's advertisement stay as the journal
 // records them (the advertisement ends a margin before the objects' TTL on its own); the next
 // start recovers from the journal and carries on.
-void finish(p2pcdn_nscf* nscf, bool purge, daemon_log& log) {
+// False when the shutdown failed, or a purge was asked for and left objects in the CDN.
+bool finish(p2pcdn_nscf* nscf, bool purge, daemon_log& log) {
     int clean = 0;
     const int rc =
         p2pcdn_nscf_shutdown(nscf, purge ? 1 : 0, purge ? shutdown_timeout_ms : 0, &clean);
     if (rc != P2PCDN_OK) {
         log.event("shutdown_failed", library_error("shutdown", rc));
-        return;
+        return false;
     }
     std::vector<log_field> fields = metrics_fields(nscf);
     fields.insert(fields.begin(), {{"purge", purge ? "true" : "false", true},
                                    {"clean", clean != 0 ? "true" : "false", true}});
     log.fields("shutdown", fields);
+    return !purge || clean != 0;
 }
 
 int run(const ccs_args& args, const sigset_t& signals) {
@@ -551,8 +587,7 @@ int run(const ccs_args& args, const sigset_t& signals) {
     ccs_daemon daemon(args, log, nscf.get(), receiver, config.tracker_url, callback_url);
     if (args.once) {
         const int code = daemon.once(signals);
-        finish(nscf.get(), args.purge_on_exit, log);
-        return code;
+        return finish(nscf.get(), args.purge_on_exit, log) ? code : exit_failed;
     }
     if (!args.port_file.empty()) {
         write_port_file(args.port_file, bound.port);
@@ -560,8 +595,7 @@ int run(const ccs_args& args, const sigset_t& signals) {
     std::printf("listening on %s\n", bound.authority().c_str());
     std::fflush(stdout);
     const int code = daemon.serve(signals);
-    finish(nscf.get(), args.purge_on_exit, log);
-    return code;
+    return finish(nscf.get(), args.purge_on_exit, log) ? code : exit_failed;
 }
 
 }  // namespace

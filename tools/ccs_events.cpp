@@ -36,6 +36,13 @@ std::string loggable_url(const std::string& url) {
     return out;
 }
 
+std::string url_origin(const std::string& url) {
+    const std::string out = loggable_url(url);
+    const std::size_t scheme = out.find("://");
+    const std::size_t path = out.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+    return path == std::string::npos ? out : out.substr(0, path);
+}
+
 std::vector<log_field> event_fields(const p2pcdn_nscf_event& e) {
     std::vector<log_field> out;
     if (about_pieces(e.kind)) {

@@ -19,5 +19,7 @@ std::vector<log_field> event_fields(const p2pcdn_nscf_event& event);
 
 // A URL as a log may show it: without userinfo, query or fragment (they may hold credentials).
 std::string loggable_url(const std::string& url);
+// Scheme, host and port only: a tracker's path may hold a passkey.
+std::string url_origin(const std::string& url);
 
 }  // namespace p2pcdn_cli

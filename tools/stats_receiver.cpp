@@ -136,7 +136,7 @@ bool subscribe_stats(const std::string& tracker_url, const std::string& content_
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_slist_free_all(headers);
     curl_easy_cleanup(curl);
-    const std::string where = loggable_url(tracker_url);
+    const std::string where = url_origin(tracker_url);
     if (rc != CURLE_OK) {
         // curl's own text may quote the URL: only its code's description is kept.
         why = where + ": " + curl_easy_strerror(rc);

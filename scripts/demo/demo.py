@@ -190,7 +190,8 @@ def main(argv) -> int:
 
         config = ccs_config(a, work, lab, content_path, tracker_url)
         services.start("ccs", ["ccs", "--config", str(config), "--listen", "127.0.0.1:0",
-                               "--stats-interval", "1000", "--log-json", "--purge-on-exit"],
+                               "--stats-interval", "1000", "--rejoin-interval", "1000",
+                               "--log-json", "--purge-on-exit"],
                        on_line=narrator.ccs_line)
         first = swarm.elapsed() + 3.0
         for k, spec in enumerate(specs[3:]):

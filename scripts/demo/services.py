@@ -54,7 +54,11 @@ class Daemon:
                 log.write(line)
                 log.flush()
                 if self.on_line is not None:
-                    self.on_line(line.rstrip("\n"))
+                    try:
+                        self.on_line(line.rstrip("\n"))
+                    except Exception as e:  # keep draining: a full pipe would stall the daemon
+                        print(f"demo: cannot show a {self.name} log line: {e!r}",
+                              file=sys.stderr)
 
     def wait_listening(self, timeout: float = 20.0) -> str:
         self._ready.wait(timeout)
@@ -65,7 +69,8 @@ class Daemon:
         host, port = self.listening
         return f"http://{host}:{port}"
 
-    def stop(self, timeout: float = 30.0) -> int | None:
+    # Above the ccs daemon's own 30 s for withdrawing and purging everything on its way out.
+    def stop(self, timeout: float = 45.0) -> int | None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:

@@ -276,6 +276,38 @@ def test_a_tracker_down_at_start_is_retried(lab, tmp_path, daemons):
     assert ccs.stop(signal.SIGINT) == 0
 
 
+@needs_nginx
+def test_a_restarted_tracker_gets_the_peer_and_the_cdn_source_again(lab, tmp_path, daemons):
+    content_id = "ccs-restart"
+    make_content(lab, tmp_path, content_id)
+    port = free_port()
+    tracker = Program(tmp_path, "tracker", "tracker", "--listen", f"127.0.0.1:{port}",
+                      "--interval", "1")
+    announce(tracker, content_id, "0a", [0, 1, 2])
+    config = write_config(lab, tmp_path, content_id, tracker.url)
+    ccs = Program(tmp_path, "ccs", "ccs", "--config", config, "--stats-interval", 200,
+                  "--rejoin-interval", 1000, "--log-json", "--peer-id", "6363732d32")
+    daemons.append(ccs)
+    published = wait_for("the scarce pieces published",
+                         lambda: ccs.event("tracker_updated", pieces="3-5"))
+    # The tracker forgets a peer silent for two intervals (2 s here): the CCS re-announces.
+    time.sleep(3)
+    answer = announce(tracker, content_id, "0c", [])
+    assert any(p.get("id") == "6363732d32" for p in answer["peers"]), answer
+
+    # A tracker restarted on the same port has forgotten the swarm, the subscription and the
+    # CDN source; once the reports stop, the CCS subscribes, joins and publishes again.
+    assert tracker.stop() == 0
+    tracker = Program(tmp_path, "tracker2", "tracker", "--listen", f"127.0.0.1:{port}")
+    daemons.append(tracker)
+    wait_for("the resync", lambda: ccs.event("resynced"), timeout=20)
+    answer = wait_for("the CDN source again", lambda: (
+        lambda a: a if a["cdn"] else None)(announce(tracker, content_id, "0d", [])))
+    assert [c["uri"] for c in answer["cdn"]] == [published["uri"]]
+    assert any(p.get("id") == "6363732d32" for p in answer["peers"])
+    assert ccs.stop() == 0
+
+
 def test_configuration_errors_exit_2_naming_the_member(tmp_path):
     def run(*args):
         return subprocess.run([str(cli_program()), "ccs", *map(str, args)], capture_output=True,
