@@ -1,9 +1,10 @@
 """Handles whose C constructor needs p2pcdn_global_init() first (announcer, fetcher, CDN
-client). The binding takes that reference itself, so Python users need not, and must give it
+client, NSCF). The binding takes that reference itself, so Python users need not, and must give it
 back exactly once: at once when the handle is not made, else when it is closed."""
 
 from ctypes import byref
 
+from ._callback_errors import PendingErrors
 from ._handle import Handle
 from ._runtime import global_cleanup, global_init
 
@@ -44,13 +45,13 @@ class GlobalHandle(Handle):
         self._release_global()
 
 
-class CallbackState:
+class CallbackState(PendingErrors):
     """What a C callback thunk reaches: the Python callbacks by id and the exceptions they
     raised. Kept apart from the handle so the thunk does not reference it."""
 
     def __init__(self):
+        super().__init__()
         self.callbacks = {}  # id -> callable, until it completes or is dropped
-        self.errors = []
 
     def deliver(self, key, make_argument):
         """Calls (and forgets) the callback for key with make_argument(); an exception cannot
@@ -61,15 +62,7 @@ class CallbackState:
         try:
             callback(make_argument())
         except BaseException as exc:
-            self.errors.append(exc)
-
-    def raise_pending(self):
-        errors, self.errors = self.errors, []
-        if errors:
-            first = errors[0]
-            if len(errors) > 1:
-                first.add_note(f"({len(errors) - 1} later callback exception(s) dropped)")
-            raise first
+            self.record(exc)
 
 
 class SteppedHandle(GlobalHandle):

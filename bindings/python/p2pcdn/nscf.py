@@ -19,11 +19,11 @@ raised from join() and request_stats(), and from step() for a Python policy's.
 import ctypes
 from ctypes import byref
 from dataclasses import dataclass, fields
+from functools import partial
 
 from . import _lib
 from ._errors import EUSER
-from ._handle import Handle
-from ._runtime import global_cleanup, global_init
+from ._global_handle import GlobalHandle
 from ._types import (
     CLOCK_CB,
     NSCF_FETCH_STATS_CB,
@@ -234,7 +234,7 @@ class _PythonLink:
         return error
 
 
-class Nscf(Handle):
+class Nscf(GlobalHandle):
     """The NSCF of one content.
 
     content: the Content (layout and piece hashes). cdn: the keyword arguments of Cdn
@@ -260,7 +260,7 @@ class Nscf(Handle):
 
     _ptr_type = NscfPtr
     _free = staticmethod(_lib.p2pcdn_nscf_free)
-    _global = False
+    _noun = "an Nscf"
     _policy = None
     _tracker = None
     _link = None
@@ -333,23 +333,7 @@ class Nscf(Handle):
             self._on_event = NSCF_EVENT_CB(deliver)
             opts.event_cb = self._on_event
         self._policy, self._tracker = policy, tracker
-        global_init()
-        self._global = True
-        handle = NscfPtr()
-        try:
-            self._call_link(_lib.p2pcdn_nscf_new, byref(handle), byref(opts))
-        except BaseException:
-            self._release_global()
-            raise
-        self._h = handle
-
-    def copy(self):
-        raise TypeError("an Nscf cannot be copied")
-
-    __copy__ = copy
-
-    def __deepcopy__(self, memo):
-        return self.copy()
+        self._make(partial(self._call_link, _lib.p2pcdn_nscf_new), byref(opts))
 
     def _call_link(self, func, *args):
         """Calls func; an exception a TrackerLink raised meanwhile is raised instead of the
@@ -454,16 +438,10 @@ class Nscf(Handle):
 
     # -- lifetime -------------------------------------------------------------------------------
 
-    def _release_global(self):
-        if self._global:
-            self._global = False
-            global_cleanup()
-
     def close(self):
         """Stops the controller thread and frees the Nscf (the CDN and the tracker are left as
         they are: shutdown() clears them). Safe to call more than once."""
         super().close()
-        self._release_global()
 
     def __repr__(self):
         if self._h is None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from . import _lib
 from ._announce import AnnounceStruct, peer_id_bytes
+from ._callback_errors import PendingErrors
 from ._errors import InvalidArgument, _last_error_text, error_for
 from ._handle import Handle
 from ._types import (
@@ -67,28 +68,14 @@ def _take(answer, size):
         _lib.p2pcdn_free(answer)
 
 
-class _Shared:
+class _Shared(PendingErrors):
     """What the C callbacks reach: the stored exceptions and which thread is inside a
     callback. Kept apart from the Tracker so that a callback does not reference the tracker
     (no reference cycle through the handle)."""
 
     def __init__(self):
-        self.lock = threading.Lock()
-        self.errors = []
+        super().__init__()
         self.local = threading.local()
-
-    def record(self, exc):
-        with self.lock:
-            self.errors.append(exc)
-
-    def raise_pending(self):
-        with self.lock:
-            errors, self.errors = self.errors, []
-        if errors:
-            first = errors[0]
-            if len(errors) > 1:
-                first.add_note(f"({len(errors) - 1} later callback exception(s) dropped)")
-            raise first
 
     def active(self):
         """The subscriptions whose callback runs on this thread now (innermost last)."""
