@@ -4,10 +4,9 @@
 // error (errc::network, timeout, tls, ...), errc::http with the daemon's error message for any
 // other status, or the decoder's error for an answer that does not read.
 #include "core/error.hpp"
+#include "http/base_url.hpp"
 #include "http/client.hpp"
-#include "http/origin.hpp"
 #include "http/redact.hpp"
-#include "http/url_policy.hpp"
 #include "nscf/tracker_link.hpp"
 #include "wire/announce_json.hpp"
 #include "wire/cdn_source_messages.hpp"
@@ -35,16 +34,8 @@ struct answer {
 class http_link final : public tracker_link {
 public:
     http_link(std::string base_url, const http::client_config& config)
-        : base_(std::move(base_url)), client_(config) {
-        while (!base_.empty() && base_.back() == '/') {
-            base_.pop_back();
-        }
-        http::origin_of(base_);  // errc::invalid for a URL libcurl cannot read
-        http::check_url(config.policy, base_);
-        if (base_.find_first_of("?#") != std::string::npos) {
-            fail(errc::invalid, "tracker URL {} has a query or fragment", http::redact_url(base_));
-        }
-    }
+        : base_(http::checked_base_url(std::move(base_url), config.policy, "tracker URL")),
+          client_(config) {}
 
     void join(const std::string& content_id, std::size_t piece_count,
               const network_peer& self) override {
@@ -121,11 +112,7 @@ private:
         a.status = res.status;
         a.body = std::move(res.body);
         if (a.status < 200 || a.status > 299) {
-            try {
-                a.error = decode_tracker_error_json(a.body);
-            } catch (const error&) {
-                // Not the daemon's error answer (a proxy's page, say): the status says enough.
-            }
+            a.error = find_tracker_error_json(a.body);
         }
         return a;
     }
@@ -134,11 +121,7 @@ private:
         if (a.status >= 200 && a.status <= 299) {
             return;
         }
-        if (a.error) {
-            fail(errc::http, "tracker {} answered {} to {}: {}", http::redact_url(base_), a.status,
-                 what, a.error->message);
-        }
-        fail(errc::http, "tracker {} answered {} to {}", http::redact_url(base_), a.status, what);
+        fail_tracker_status(http::redact_url(base_), a.status, what, a.error);
     }
 
     // The decoded answer; its decoder's error names the endpoint.

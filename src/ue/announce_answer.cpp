@@ -25,24 +25,12 @@ bool is_verdict_on_request(errc code) noexcept {
     }
 }
 
-std::optional<tracker_error> tracker_error_of(const http::response& res) {
-    try {
-        return decode_tracker_error_json(res.body);
-    } catch (const error&) {
-        return std::nullopt;  // a proxy's page, or no body: the status says enough
-    }
-}
-
 [[noreturn]] void fail_status(const http::response& res, std::string_view where) {
-    const std::optional<tracker_error> e = tracker_error_of(res);
+    const std::optional<tracker_error> e = find_tracker_error_json(res.body);
     if (e && is_verdict_on_request(e->code)) {
         fail(e->code, "tracker {} refused the announce ({}): {}", where, res.status, e->message);
     }
-    if (e) {
-        fail(errc::http, "tracker {} answered {} to the announce: {}", where, res.status,
-             e->message);
-    }
-    fail(errc::http, "tracker {} answered {} to the announce", where, res.status);
+    fail_tracker_status(where, res.status, "the announce", e);
 }
 
 }  // namespace

@@ -1,32 +1,17 @@
 #include "ue/announcer.hpp"
 
-#include "core/error.hpp"
-#include "http/origin.hpp"
+#include "http/base_url.hpp"
 #include "http/redact.hpp"
-#include "http/url_policy.hpp"
 #include "ue/announce_answer.hpp"
 
 #include <utility>
 
 namespace p2pcdn::ue {
-namespace {
-
-std::string announce_url_of(std::string base, const http::url_policy& policy) {
-    while (!base.empty() && base.back() == '/') {
-        base.pop_back();
-    }
-    http::origin_of(base);  // errc::invalid for a URL libcurl cannot read
-    http::check_url(policy, base);
-    if (base.find_first_of("?#") != std::string::npos) {
-        fail(errc::invalid, "tracker URL {} has a query or fragment", http::redact_url(base));
-    }
-    return base + "/announce";
-}
-
-}  // namespace
 
 announcer::announcer(announcer_config config)
-    : url_(announce_url_of(std::move(config.tracker_url), config.http.policy)),
+    : url_(
+          http::checked_base_url(std::move(config.tracker_url), config.http.policy, "tracker URL") +
+          "/announce"),
       redacted_(http::redact_url(url_)),
       client_(std::move(config.http)) {}
 

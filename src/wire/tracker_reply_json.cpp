@@ -105,4 +105,21 @@ tracker_error decode_tracker_error_json(std::string_view json, std::size_t max_b
     return e;
 }
 
+std::optional<tracker_error> find_tracker_error_json(std::string_view body) {
+    try {
+        return decode_tracker_error_json(body);
+    } catch (const error&) {
+        return std::nullopt;
+    }
+}
+
+void fail_tracker_status(std::string_view where, long status, std::string_view request,
+                         const std::optional<tracker_error>& answer) {
+    if (answer) {
+        fail(errc::http, "tracker {} answered {} to {}: {}", where, status, request,
+             answer->message);
+    }
+    fail(errc::http, "tracker {} answered {} to {}", where, status, request);
+}
+
 }  // namespace p2pcdn

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -38,5 +39,15 @@ std::string encode_tracker_error_json(errc code, std::string_view message);
 // as the encoder makes it, whatever the server sent.
 tracker_error decode_tracker_error_json(std::string_view json,
                                         std::size_t max_bytes = std::size_t{64} << 10);
+
+// The error answer in the body of a failure answer, or nothing when the body is not one (a
+// proxy's page, no body): then the status says enough.
+std::optional<tracker_error> find_tracker_error_json(std::string_view body);
+
+// Throws errc::http for a failure status of the tracker at `where` (its redacted URL) to
+// `request` ("POST /cdn/publish"): "tracker <where> answered <status> to <request>", with the
+// error answer's message when there is one.
+[[noreturn]] void fail_tracker_status(std::string_view where, long status, std::string_view request,
+                                      const std::optional<tracker_error>& answer);
 
 }  // namespace p2pcdn

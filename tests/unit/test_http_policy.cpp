@@ -1,6 +1,7 @@
 // The HTTP client's pure parts: Retry-After, URL redaction, the URL policy, libcurl error
 // mapping and origins.
 #include "core/ip_address.hpp"
+#include "http/base_url.hpp"
 #include "http/client.hpp"
 #include "http/curl_errors.hpp"
 #include "http/origin.hpp"
@@ -10,6 +11,8 @@
 #include "test_support.hpp"
 
 #include <doctest/doctest.h>
+
+#include <string>
 
 using p2pcdn::errc;
 using p2pcdn::ip_address;
@@ -137,6 +140,38 @@ TEST_CASE("special addresses") {
     CHECK(kind("2002:c0a8:0101::1") == "private");
     CHECK(kind("2001:db8::1") == "public");
     CHECK(kind("2606:4700::1111") == "public");
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("http.base_url") {
+
+TEST_CASE("trailing slashes go, so that base + \"/path\" is the endpoint") {
+    const url_policy policy;
+    CHECK(checked_base_url("http://127.0.0.1:6969", policy, "tracker URL") ==
+          "http://127.0.0.1:6969");
+    CHECK(checked_base_url("http://t.example/api///", policy, "tracker URL") ==
+          "http://t.example/api");
+}
+
+TEST_CASE("refusals") {
+    const url_policy policy;
+    const auto code = [&](const std::string& url) {
+        return p2pcdn::test::code_of([&] { checked_base_url(url, policy, "tracker URL"); });
+    };
+    CHECK(code("not a url") == errc::invalid);
+    CHECK(code("") == errc::invalid);
+    CHECK(code("ftp://t.example") == errc::protocol);
+    CHECK(code("http://t.example/?token=x") == errc::invalid);
+    CHECK(code("http://t.example/#top") == errc::invalid);
+    try {
+        checked_base_url("http://t.example/a?token=secret", policy, "tracker URL");
+        FAIL("a query was taken");
+    } catch (const p2pcdn::error& e) {
+        // The query is not shown: it may carry a token.
+        CHECK(std::string(e.what()) ==
+              "tracker URL http://t.example/a?... has a query or fragment");
+    }
 }
 
 }  // TEST_SUITE

@@ -3,6 +3,7 @@
 #include "json_members.hpp"
 #include "test_support.hpp"
 
+#include <optional>
 #include <string>
 
 #include "core/error.hpp"
@@ -14,6 +15,8 @@ using p2pcdn::decode_tracker_error_json;
 using p2pcdn::encode_stats_subscription_json;
 using p2pcdn::encode_tracker_error_json;
 using p2pcdn::errc;
+using p2pcdn::fail_tracker_status;
+using p2pcdn::find_tracker_error_json;
 using p2pcdn::stats_subscription;
 using p2pcdn::test::code_of;
 using p2pcdn::test::json_members;
@@ -105,6 +108,33 @@ TEST_SUITE("tracker_reply_json") {
         const std::string big(70000, ' ');
         check_error_rejected(big, "error answer is 70000 bytes, above the limit 65536",
                              errc::limit);
+    }
+
+    TEST_CASE("a failure answer's body: the error answer or nothing") {
+        const auto found =
+            find_tracker_error_json(encode_tracker_error_json(errc::not_found, "no swarm"));
+        REQUIRE(found);
+        CHECK(found->code == errc::not_found);
+        CHECK(found->message == "no swarm");
+        CHECK_FALSE(find_tracker_error_json("<html>502 Bad Gateway</html>"));
+        CHECK_FALSE(find_tracker_error_json(""));
+        CHECK_FALSE(find_tracker_error_json(error_root().set("code", "6").json()));
+    }
+
+    TEST_CASE("a failure status is errc::http, with the error answer's message when sent") {
+        const auto message_of = [](const std::optional<p2pcdn::tracker_error>& answer) {
+            try {
+                fail_tracker_status("http://t.example", 503, "POST /cdn/publish", answer);
+            } catch (const p2pcdn::error& e) {
+                CHECK(e.code() == errc::http);
+                return std::string(e.what());
+            }
+            return std::string("no error");
+        };
+        CHECK(message_of(std::nullopt) ==
+              "tracker http://t.example answered 503 to POST /cdn/publish");
+        CHECK(message_of(p2pcdn::tracker_error{errc::state, "shutting down"}) ==
+              "tracker http://t.example answered 503 to POST /cdn/publish: shutting down");
     }
 }
 
