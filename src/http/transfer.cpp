@@ -180,11 +180,6 @@ void transfer::attach(CURL* easy, const client_config& config, std::string buffe
     // benchmarks.md). Best effort: libcurl 7.88 refuses the change on a reused handle whose
     // last transfer was aborted mid-redirect, and the transfer works either way.
     (void)curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, 128L * 1024);
-    // The same for request bodies: libcurl copies a body through a 64 KiB upload buffer, one
-    // send() per buffer; piece uploads are hundreds of KiB. Best effort like the above.
-    if (req_.body.size() > 64 * 1024) {
-        (void)curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, 512L * 1024);
-    }
 
     // Callbacks.
     set(easy, CURLOPT_WRITEFUNCTION, &transfer::on_body);
