@@ -133,6 +133,12 @@ P2PCDN_API int p2pcdn_planner_next(p2pcdn_planner *planner, int64_t now_ms,
  * holds it now); FAILED and GONE for a piece not in flight give P2PCDN_ESTATE. */
 P2PCDN_API int p2pcdn_planner_done(p2pcdn_planner *planner, size_t piece, int outcome);
 
+/* Sets max_cdn_in_flight from the next p2pcdn_planner_next on. 0 is allowed here and stops
+ * new CDN requests (pieces only the CDN serves then wait); requests already in flight above the
+ * new limit stay in flight. For a host that meters its CDN use, e.g. asking the CDN only for
+ * the deficit of its peers' download rate against a deadline. */
+P2PCDN_API int p2pcdn_planner_set_cdn_limit(p2pcdn_planner *planner, uint32_t max_cdn_in_flight);
+
 /* Requests in flight now, to the CDN and to peers. Either pointer may be NULL. */
 P2PCDN_API int p2pcdn_planner_in_flight(const p2pcdn_planner *planner, size_t *cdn,
                                         size_t *peers);

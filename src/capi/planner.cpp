@@ -218,6 +218,13 @@ P2PCDN_API int p2pcdn_planner_done(p2pcdn_planner* planner, size_t piece, int ou
     });
 }
 
+P2PCDN_API int p2pcdn_planner_set_cdn_limit(p2pcdn_planner* planner, uint32_t max_cdn_in_flight) {
+    return guard([&] {
+        planner_of(planner).set_cdn_limit(max_cdn_in_flight);
+        return P2PCDN_OK;
+    });
+}
+
 P2PCDN_API int p2pcdn_planner_in_flight(const p2pcdn_planner* planner, size_t* cdn,
                                         size_t* peers) {
     return guard([&] {

@@ -144,6 +144,13 @@ public:
             static_cast<void*>(&emit));
     }
 
+    // Changes max_cdn_in_flight from the next plan on. 0 stops new CDN requests (pieces that
+    // only the CDN could serve wait); requests in flight above the new limit stay in flight.
+    // For a host that meters its CDN use, e.g. only the deficit of its peers' rate.
+    void set_cdn_limit(std::uint32_t max_cdn_in_flight) noexcept {
+        config_.max_cdn_in_flight = max_cdn_in_flight;
+    }
+
     // Ends the request in flight for a piece (errc::range; errc::state when a failed or gone
     // piece is not in flight). done is accepted for any piece: the UE holds it now.
     void done(std::size_t piece, plan_outcome outcome);

@@ -319,12 +319,38 @@ static void test_misuse(void) {
     p2pcdn_bitmap_free(own);
 }
 
+static void test_cdn_limit(void) {
+    const char* ranges[1] = {"0-9"};
+    const int64_t expires[1] = {t0 / 1000 + 3600};
+    p2pcdn_peerlist* list = make_list(10, 1, ranges, expires);
+    p2pcdn_planner* pl = make_planner(10, 4, 4);
+    p2pcdn_piece_request req[16];
+    size_t n = 0, i, cdn = 0;
+    CHECK(p2pcdn_planner_set_sources(pl, list) == P2PCDN_OK);
+    /* No peers: only the CDN serves, and a limit of 0 holds every piece back. */
+    CHECK(p2pcdn_planner_set_cdn_limit(pl, 0) == P2PCDN_OK);
+    CHECK(p2pcdn_planner_next(pl, t0, req, 16, &n) == P2PCDN_OK && n == 0);
+    CHECK(p2pcdn_planner_set_cdn_limit(pl, 3) == P2PCDN_OK);
+    CHECK(p2pcdn_planner_next(pl, t0, req, 16, &n) == P2PCDN_OK && n == 3);
+    for (i = 0; i < n; ++i) {
+        CHECK(req[i].source == P2PCDN_SOURCE_CDN);
+    }
+    /* Lowered under what is in flight: the three stay, nothing new goes out. */
+    CHECK(p2pcdn_planner_set_cdn_limit(pl, 1) == P2PCDN_OK);
+    CHECK(p2pcdn_planner_next(pl, t0, req, 16, &n) == P2PCDN_OK && n == 0);
+    CHECK(p2pcdn_planner_in_flight(pl, &cdn, NULL) == P2PCDN_OK && cdn == 3);
+    CHECK_ERR(p2pcdn_planner_set_cdn_limit(NULL, 1), P2PCDN_EINVAL, "NULL");
+    p2pcdn_planner_free(pl);
+    p2pcdn_peerlist_free(list);
+}
+
 int main(void) {
     test_options();
     test_options_version_1();
     test_peer_have_many();
     test_rarest_first();
     test_cdn_sources();
+    test_cdn_limit();
     test_streaming();
     test_misuse();
     return check_report("test_planner");

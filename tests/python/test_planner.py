@@ -113,6 +113,19 @@ def test_cdn_only_for_pieces_no_peer_holds_within_its_cap():
         assert pl.in_flight == (2, 4)
 
 
+def test_set_cdn_limit_meters_the_cdn():
+    with planner(10, max_cdn_in_flight=4) as pl:
+        pl.set_sources(sources(10, ("0-9", T0 // 1000 + 3600)))
+        pl.set_cdn_limit(0)
+        assert pl.next(T0) == []
+        pl.set_cdn_limit(3)
+        assert [r.source for r in pl.next(T0)] == ["cdn"] * 3
+        pl.set_cdn_limit(1)  # below what is in flight: those stay, nothing new
+        assert pl.next(T0) == [] and pl.in_flight == (3, 0)
+        with pytest.raises(p2pcdn.OutOfRange):
+            pl.set_cdn_limit(2**32)
+
+
 def test_gone_from_a_source_moves_the_piece_to_the_next_source():
     with planner(10) as pl:
         pl.set_peer(b"A", bits("0-8", 10))  # only 9 needs the CDN

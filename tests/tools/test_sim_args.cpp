@@ -55,6 +55,12 @@ TEST_CASE("simulate arguments: values reach the scenario") {
     CHECK(o.sim.model.cdn_fallback == P2PCDN_CDN_FILL_FIRST);  // the default
     CHECK(parse({"--cdn-fallback", "off"}).sim.model.cdn_fallback == P2PCDN_CDN_FILL_OFF);
     CHECK(parse({"--cdn-fallback", "idle"}).sim.model.cdn_fallback == P2PCDN_CDN_FILL_IDLE);
+    CHECK_FALSE(parse({"--cdn-fallback", "first"}).sim.model.cdn_topup);
+    const auto rate = parse({"--cdn-fallback", "rate", "--deadline", "90", "--rate-window", "8"});
+    CHECK(rate.sim.model.cdn_topup);
+    CHECK(rate.sim.model.cdn_fallback == P2PCDN_CDN_FILL_FIRST);
+    CHECK(rate.sim.model.deadline == 90);
+    CHECK(rate.sim.model.rate_window == 8);
     CHECK(parse({"--help"}).help);
 }
 
@@ -71,6 +77,8 @@ TEST_CASE("simulate arguments: bad ones are usage errors naming the option") {
         {"--free-riders", "1.5"},
         {"--cdn-rate", "nan"},
         {"--cdn-fallback", "on"},
+        {"--deadline", "-1"},
+        {"--rate-window", "0"},
         {"--bogus", "1"},
         {"--policy", "threshold", "--low-copies", "5", "--high-copies", "3"},
         {"--peers", "1000000", "--pieces", "1000"},

@@ -278,6 +278,37 @@ TEST_CASE("planner.cdn_fill.first_fills_the_cdn_before_peers") {
     }
 }
 
+TEST_CASE("planner.cdn_fill.set_cdn_limit_meters_the_cdn") {
+    planner_config c = filling(4, 8);
+    c.cdn_fill = p2pcdn::ue::cdn_fill_mode::first;
+    planner p(40, c);
+    p.peer_set("A", bits(40, 0, 40));
+    p.set_sources({source(bits(40, 0, 40))});
+    // 0: no CDN request, the peer takes what it can.
+    p.set_cdn_limit(0);
+    auto plan = next(p, 6);
+    CHECK(count_source(plan, plan_source::cdn) == 0);
+    CHECK(count_source(plan, plan_source::peer) == 6);
+    // 2: two CDN requests, filled first, then the peer's last free slots.
+    p.set_cdn_limit(2);
+    CHECK(p.config().max_cdn_in_flight == 2);
+    plan = next(p, 6);
+    CHECK(count_source(plan, plan_source::cdn) == 2);
+    CHECK(count_source(plan, plan_source::peer) == 2);
+    CHECK(p.cdn_in_flight() == 2);
+    // Lowered below what is in flight: those stay, no new one goes out until they end.
+    p.set_cdn_limit(1);
+    CHECK(next(p, 6).empty());
+    CHECK(p.cdn_in_flight() == 2);
+    for (std::size_t piece = 0; piece < 40; ++piece) {
+        if (p.in_flight(piece)) {
+            p.done(piece, plan_outcome::done);
+        }
+    }
+    plan = next(p, 6);
+    CHECK(count_source(plan, plan_source::cdn) == 1);
+}
+
 TEST_CASE("planner.peer_have_many") {
     planner a(100, filling(4, 4, false));
     planner b(100, filling(4, 4, false));

@@ -66,6 +66,10 @@ struct ue {
     // planner's memory is touched once per burst instead of once per HAVE; nothing the planner
     // answers can tell the difference.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pending_haves;
+    // cdn_topup: when this UE's pieces from peers (and the CSS) arrived, within rate_window,
+    // and when it aims to be done.
+    std::deque<double> peer_pieces;
+    double deadline = 0;
     std::uint64_t uploaded = 0;
     std::uint64_t downloaded = 0;
 

@@ -58,9 +58,14 @@ void write_scenario(writer& w, const scenario& s) {
     number(w, "cdn_rate_bps", s.model.cdn_rate * 8);
     number(w, "stats_interval_s", s.model.stats_interval);
     w.Key("cdn_fallback");
-    w.String(s.model.cdn_fallback == P2PCDN_CDN_FILL_FIRST  ? "first"
-             : s.model.cdn_fallback == P2PCDN_CDN_FILL_IDLE ? "idle"
-                                                            : "off");
+    w.String(s.model.cdn_topup                               ? "rate"
+             : s.model.cdn_fallback == P2PCDN_CDN_FILL_FIRST ? "first"
+             : s.model.cdn_fallback == P2PCDN_CDN_FILL_IDLE  ? "idle"
+                                                             : "off");
+    if (s.model.cdn_topup) {
+        number(w, "deadline_s", s.model.deadline);
+        number(w, "rate_window_s", s.model.rate_window);
+    }
     w.EndObject();
 }
 

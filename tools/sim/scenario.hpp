@@ -56,6 +56,12 @@ struct model_config {
     // The planner's cdn_fill (P2PCDN_CDN_FILL_*): whether the CDN also gets pieces peers hold,
     // when no peer can take them now (idle) or before the peers (first).
     int cdn_fallback = P2PCDN_CDN_FILL_FIRST;
+    // Rate-aware top-up (--cdn-fallback rate; cdn_fallback is then first): a UE measures its
+    // download rate from peers over rate_window and keeps only as many CDN requests in flight
+    // as the deficit against finishing by arrival + deadline needs (0: auto, see cdn_topup.cpp).
+    bool cdn_topup = false;
+    double deadline = 0;
+    double rate_window = 5;
     double announce_interval = 30;
     double min_announce_interval = 5;  // a starving UE re-announces after this long
     double stats_interval = 10;        // tracker statistics to the NSCF

@@ -35,8 +35,13 @@ const char* const simulate_usage =
     "  --connections N (20)  --upload-slots N (4)  --requests N (16)  --per-peer N (2)\n"
     "  --refill N           a UE plans when N request slots are free (4)\n"
     "  --cdn-in-flight N (4)  --announce-interval S (30)  --min-announce S (5)\n"
-    "  --cdn-fallback off|idle|first  the planner's cdn_fill: the CDN also for pieces peers\n"
-    "                       hold, when no peer can take a request or before peers (first)\n"
+    "  --cdn-fallback off|idle|first|rate  the planner's cdn_fill: the CDN also for pieces\n"
+    "                       peers hold, when no peer can take a request or before peers\n"
+    "                       (first); rate: first, but only the CDN requests the deficit of\n"
+    "                       the peers' rate against the deadline needs\n"
+    "  --deadline S         rate: a UE aims to finish S after it arrives (0: F / mean upload\n"
+    "                       of the classes, at least F / its download rate)\n"
+    "  --rate-window S      rate: the peers' rate is measured over the last S seconds (5)\n"
     "  --stats-interval S (10)  --ingest-rate R (1000)  --ingest-latency S (0.5)\n"
     "  --ingest-parallel N (16)  --retry-delay S (1)  --have-delay S (0.25)\n"
     "Policy:\n"
@@ -214,15 +219,18 @@ command_options parse_simulate_args(int argc, char** argv) {
         {"--cdn-fallback",
          [&](const char* v) {
              const std::string t = v;
+             m.cdn_topup = t == "rate";
              if (t == "off")
                  m.cdn_fallback = P2PCDN_CDN_FILL_OFF;
              else if (t == "idle")
                  m.cdn_fallback = P2PCDN_CDN_FILL_IDLE;
-             else if (t == "first")
+             else if (t == "first" || t == "rate")
                  m.cdn_fallback = P2PCDN_CDN_FILL_FIRST;
              else
-                 throw usage_error("--cdn-fallback: '" + t + "' is not off, idle or first");
+                 throw usage_error("--cdn-fallback: '" + t + "' is not off, idle, first or rate");
          }},
+        {"--deadline", set_num(m.deadline, "--deadline", 0, 1e8)},
+        {"--rate-window", set_num(m.rate_window, "--rate-window", 0.001, 1e6)},
         {"--announce-interval", set_num(m.announce_interval, "--announce-interval", 0.001, 1e6)},
         {"--min-announce", set_num(m.min_announce_interval, "--min-announce", 0.001, 1e6)},
         {"--stats-interval", set_num(m.stats_interval, "--stats-interval", 0.001, 1e6)},

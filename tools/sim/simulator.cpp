@@ -181,6 +181,9 @@ void simulator::arrive(std::uint32_t u) {
     p2pcdn_planner* raw = nullptr;
     check(p2pcdn_planner_new(&raw, s_.model.pieces, &opts), "p2pcdn_planner_new");
     x.planner.reset(raw);
+    if (s_.model.cdn_topup) {
+        x.deadline = now_ + topup_deadline(cls);
+    }
     ++m_.arrived;
     ++present_;
     ++contents_[x.content].present;
@@ -238,6 +241,7 @@ void simulator::leave(std::uint32_t u) {
     x.held = piece_set();
     x.requested = piece_set();
     x.new_pieces = {};
+    x.peer_pieces = {};
     x.up.waiting.clear();
 }
 

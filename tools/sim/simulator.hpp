@@ -96,6 +96,11 @@ private:
     void cancel_downloads(std::uint32_t u);
     uploader& uploader_of(std::uint32_t node);
 
+    // cdn_topup.cpp: the rate-aware CDN top-up.
+    double topup_deadline(const peer_class& cls) const;
+    void topup_count_peer_piece(std::uint32_t u);
+    void topup_set_limit(std::uint32_t u);
+
     const scenario& s_;
     std::vector<peer_class> classes_;
     event_queue queue_;

@@ -51,6 +51,9 @@ void simulator::pump(std::uint32_t u) {
         return;
     }
     flush_haves(u);
+    if (s_.model.cdn_topup) {
+        topup_set_limit(u);
+    }
     const std::size_t room = s_.model.requests - x.in_flight;
     std::size_t count = 0;
     check(p2pcdn_planner_next(x.planner.get(), to_unix_ms(now_), requests_.data(), room, &count),
@@ -178,6 +181,9 @@ void simulator::flow_done(std::uint32_t id, std::uint32_t gen) {
     --x.in_flight;
     x.requested.clear(info.piece);
     x.downloaded += s_.model.piece_size;
+    if (s_.model.cdn_topup && info.uploader != cdn_node_) {
+        topup_count_peer_piece(info.downloader);
+    }
     receive(info.downloader, info.piece);
 }
 

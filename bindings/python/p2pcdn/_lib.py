@@ -338,6 +338,7 @@ _fn("p2pcdn_planner_next", [_planner, c_int64, POINTER(PieceRequest), c_size_t, 
     c_int, _check)
 _fn("p2pcdn_planner_done", [_planner, c_size_t, c_int], c_int, _check)
 _fn("p2pcdn_planner_in_flight", [_planner, _size_out, _size_out], c_int, _check)
+_fn("p2pcdn_planner_set_cdn_limit", [_planner, c_uint32], c_int, _check)
 
 # Fetcher (fetcher.h).
 _fetcher = FetcherPtr

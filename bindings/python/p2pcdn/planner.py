@@ -163,6 +163,12 @@ class Planner(Handle):
         _lib.p2pcdn_planner_done(self._h, unsigned(piece, "piece"),
                                  enum_code(_OUTCOMES, outcome, "outcome"))
 
+    def set_cdn_limit(self, max_cdn_in_flight):
+        """Sets max_cdn_in_flight from the next plan on; 0 stops new CDN requests. Requests in
+        flight above the new limit stay in flight."""
+        _lib.p2pcdn_planner_set_cdn_limit(
+            self._h, unsigned(max_cdn_in_flight, "max_cdn_in_flight", UINT32_MAX))
+
     @property
     def in_flight(self):
         """(CDN requests, peer requests) in flight now."""
