@@ -61,6 +61,10 @@ TEST_CASE("simulate arguments: values reach the scenario") {
     CHECK(rate.sim.model.cdn_fallback == P2PCDN_CDN_FILL_FIRST);
     CHECK(rate.sim.model.deadline == 90);
     CHECK(rate.sim.model.rate_window == 8);
+    CHECK(o.sim.model.cdn_spare);            // the default
+    CHECK(o.sim.model.peer_timeout == 1);    // the default
+    CHECK_FALSE(parse({"--cdn-share", "fair"}).sim.model.cdn_spare);
+    CHECK(parse({"--peer-timeout", "0"}).sim.model.peer_timeout == 0);
     CHECK(parse({"--help"}).help);
 }
 
@@ -79,6 +83,8 @@ TEST_CASE("simulate arguments: bad ones are usage errors naming the option") {
         {"--cdn-fallback", "on"},
         {"--deadline", "-1"},
         {"--rate-window", "0"},
+        {"--cdn-share", "max-min"},
+        {"--peer-timeout", "-1"},
         {"--bogus", "1"},
         {"--policy", "threshold", "--low-copies", "5", "--high-copies", "3"},
         {"--peers", "1000000", "--pieces", "1000"},

@@ -32,7 +32,7 @@ void simulator::topup_count_peer_piece(std::uint32_t u) {
     ues_[u].peer_pieces.push_back(now_);
 }
 
-void simulator::topup_set_limit(std::uint32_t u) {
+std::uint32_t simulator::topup_set_limit(std::uint32_t u) {
     ue& x = ues_[u];
     const double window = s_.model.rate_window;
     while (!x.peer_pieces.empty() && x.peer_pieces.front() < now_ - window) {
@@ -50,9 +50,12 @@ void simulator::topup_set_limit(std::uint32_t u) {
     if (time_left > 0) {
         const double deficit = left / time_left - peer_rate;
         // What one more CDN request adds: its share of the CDN's per-UE rate, or of the UE's
-        // own downlink when the requests in flight share that fairly.
+        // own downlink (all of what the CDN flows may take when they take the spare
+        // downlink; a fair share of it otherwise).
+        const double down = classes_[x.peer_class].down;
         const double per_request =
-            std::min(s_.model.cdn_rate / cap, classes_[x.peer_class].down / s_.model.requests);
+            s_.model.cdn_spare ? std::min(s_.model.cdn_rate, down) / cap
+                               : std::min(s_.model.cdn_rate / cap, down / s_.model.requests);
         // Rounded, not ceiled: a deficit under half a request waits (it grows as the deadline
         // nears), so that a UE well ahead of its deadline leaves the CDN alone.
         limit = deficit <= 0 ? 0
@@ -64,6 +67,7 @@ void simulator::topup_set_limit(std::uint32_t u) {
     if (limit < cap) {
         pump_later(u, 1);
     }
+    return limit;
 }
 
 }  // namespace p2pcdn_sim

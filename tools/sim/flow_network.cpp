@@ -1,11 +1,12 @@
 #include "flow_network.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace p2pcdn_sim {
 
-std::uint32_t flow_network::add_port(double capacity) {
-    ports_.push_back(port_state{std::max(0.0, capacity), {}});
+std::uint32_t flow_network::add_port(double capacity, bool filling) {
+    ports_.push_back(port_state{std::max(0.0, capacity), {}, filling, 0});
     return static_cast<std::uint32_t>(ports_.size() - 1);
 }
 
@@ -24,21 +25,92 @@ void flow_network::settle(flow& f, double now) {
     f.last = now;
 }
 
+void flow_network::schedule(std::uint32_t id, double now) {
+    flow& f = flows_[id];
+    f.due = now + f.remaining / f.rate;
+    ++f.gen;
+    queue_.push(f.due, event_kind::flow_done, id, f.gen);
+}
+
+void flow_network::set_rate(std::uint32_t id, double rate, double now) {
+    flow& f = flows_[id];
+    settle(f, now);
+    rate_sum_[static_cast<std::size_t>(f.info.tag)] += rate - f.rate;
+    f.rate = rate;
+    // A pending event no later than the new end stays: it reschedules when it comes due.
+    if (rate > 0 && (f.due < 0 || f.due > now + f.remaining / rate)) {
+        schedule(id, now);
+    }
+}
+
+bool flow_network::arrive(std::uint32_t id, std::uint32_t gen, double now) {
+    if (!live(id) || flows_[id].gen != gen) {
+        return false;  // rescheduled earlier since, or ended
+    }
+    flow& f = flows_[id];
+    f.due = -1;
+    settle(f, now);
+    // What rounding leaves of a flow that ends now: well under a byte.
+    if (f.remaining <= 1e-6 + f.rate * 1e-9) {
+        return true;
+    }
+    if (f.rate > 0) {
+        schedule(id, now);
+    }
+    return false;
+}
+
+// The flows of a filling port take what a download port's other flows leave. The other flows'
+// rates are final here (a filling flow never limits them: they are held to their fair share of
+// the port), so one pass levels the port.
+void flow_network::level_filling(std::uint32_t p, double now) {
+    const port_state& down = ports_[p];
+    if (down.filling_in == 0) {
+        return;
+    }
+    double taken = 0;
+    for (const std::uint32_t id : down.flows) {
+        if (!is_filling(flows_[id])) {
+            taken += flows_[id].rate;
+        }
+    }
+    const double each = std::max(0.0, down.capacity - taken) / down.filling_in;
+    for (const std::uint32_t id : down.flows) {
+        const flow& f = flows_[id];
+        if (!is_filling(f)) {
+            continue;
+        }
+        const double rate = std::min(share(f.info.up_port), each);
+        // The sum above runs in list order, which removals permute: a difference in the last
+        // bits is not a change worth a new event.
+        if (std::abs(rate - f.rate) > 1e-9 * std::max(rate, f.rate)) {
+            set_rate(id, rate, now);
+        }
+    }
+}
+
 void flow_network::update_port(std::uint32_t p, double now) {
+    // A filling port's flows all end at one download port, which levels them when it is
+    // updated (start and finish update both ends).
+    if (ports_[p].filling) {
+        return;
+    }
     for (const std::uint32_t id : ports_[p].flows) {
-        flow& f = flows_[id];
+        const flow& f = flows_[id];
+        if (is_filling(f)) {
+            continue;
+        }
         const double rate = std::min(share(f.info.up_port), share(f.info.down_port));
         if (rate == f.rate) {
             continue;
         }
-        settle(f, now);
-        rate_sum_[static_cast<std::size_t>(f.info.tag)] += rate - f.rate;
-        f.rate = rate;
-        ++f.gen;
-        if (rate > 0) {
-            queue_.push(now + f.remaining / rate, event_kind::flow_done, id, f.gen);
+        set_rate(id, rate, now);
+        // An uploader's change moves the spare capacity at its downloaders.
+        if (f.info.down_port != p) {
+            level_filling(f.info.down_port, now);
         }
     }
+    level_filling(p, now);
 }
 
 std::uint32_t flow_network::start(const flow_info& info, double bytes, double now) {
@@ -55,6 +127,7 @@ std::uint32_t flow_network::start(const flow_info& info, double bytes, double no
     f.remaining = bytes;
     f.rate = 0;
     f.last = now;
+    f.due = -1;
     ++f.gen;
     f.live = true;
     port_state& up = ports_[info.up_port];
@@ -63,6 +136,9 @@ std::uint32_t flow_network::start(const flow_info& info, double bytes, double no
     up.flows.push_back(id);
     f.down_slot = static_cast<std::uint32_t>(down.flows.size());
     down.flows.push_back(id);
+    if (up.filling) {
+        ++down.filling_in;
+    }
     ++live_count_;
     update_port(info.up_port, now);
     update_port(info.down_port, now);
@@ -96,9 +172,13 @@ double flow_network::finish(std::uint32_t id, double now, bool completed) {
     rate_sum_[static_cast<std::size_t>(f.info.tag)] -= f.rate;
     f.rate = 0;
     f.live = false;
+    f.due = -1;
     ++f.gen;
     detach(f.info.up_port, f.up_slot, true);
     detach(f.info.down_port, f.down_slot, false);
+    if (ports_[f.info.up_port].filling) {
+        --ports_[f.info.down_port].filling_in;
+    }
     --live_count_;
     free_ids_.push_back(id);
     const std::uint32_t up = f.info.up_port;

@@ -8,7 +8,18 @@
 // fairness: a flow held back at one end leaves its share at the other end unused). A flow that
 // starts or ends changes the shares at its two ports only, so only the flows on those two ports
 // are settled (bytes moved so far) and, when their rate changed, rescheduled: the queue gets a
-// new flow_done event and the old one is recognised as stale by its generation.
+// new flow_done event when the flow would now end earlier (the old one is recognised as stale
+// by its generation), and the pending one is kept when it would end later (see arrive).
+//
+// One exception, for the CDN: a *filling* upload port (add_port with filling = true) serves one
+// downloader only, and its flows take what the download port's other flows leave, split evenly:
+//     rate(f) = min(cap(up), cap(down) - sum of the other flows' rates) / filling flows(down).
+// That is what TCP does for a UE whose downlink is shared by slow peer connections and one fast
+// server: the server's connections grow into the spare capacity (max-min fairness, computed
+// exactly here because a filling port has no other downloader). Without it, a UE with 12 slow
+// peer flows and 4 CDN flows could use a third of its downlink, and no CDN-assisted client
+// behaves like that. A change at any flow of a download port re-levels its filling flows; the
+// cascade ends there, since a filling port has no other flows.
 #pragma once
 
 #include "event_queue.hpp"
@@ -38,7 +49,9 @@ public:
     explicit flow_network(event_queue& queue) : queue_(queue) {}
 
     // A new port; returns its index. Capacity in bytes per second (0: never moves a byte).
-    std::uint32_t add_port(double capacity);
+    // filling: an upload port whose flows all go to one download port and take its spare
+    // capacity (see above).
+    std::uint32_t add_port(double capacity, bool filling = false);
     double capacity(std::uint32_t port) const { return ports_[port].capacity; }
     std::size_t active(std::uint32_t port) const { return ports_[port].flows.size(); }
     const std::vector<std::uint32_t>& flows_at(std::uint32_t port) const {
@@ -50,6 +63,12 @@ public:
     // Ends a flow at time now: completed (its last bytes count as moved, whatever rounding
     // left) or cancelled. Returns the bytes it did not move.
     double finish(std::uint32_t id, double now, bool completed);
+
+    // A flow_done event of flow id came due: true when the flow has moved all its bytes (the
+    // caller then finishes it). A rate cut does not move a flow's pending event later; the
+    // event comes due first, finds bytes left, and is scheduled again here. So the queue gets
+    // a new event only when a flow would end earlier than its pending one.
+    bool arrive(std::uint32_t id, std::uint32_t gen, double now);
 
     bool live(std::uint32_t id) const { return id < flows_.size() && flows_[id].live; }
     std::uint32_t generation(std::uint32_t id) const { return flows_[id].gen; }
@@ -69,12 +88,15 @@ private:
     struct port_state {
         double capacity = 0;
         std::vector<std::uint32_t> flows;
+        bool filling = false;          // an upload port whose flows take spare capacity
+        std::uint32_t filling_in = 0;  // a download port: how many of its flows are filling
     };
     struct flow {
         flow_info info;
         double remaining = 0;
         double rate = 0;
         double last = 0;  // time of the last settle
+        double due = -1;  // time of its pending flow_done event; -1: none
         std::uint32_t gen = 0;
         std::uint32_t up_slot = 0;  // position in the ports' flow lists
         std::uint32_t down_slot = 0;
@@ -83,7 +105,11 @@ private:
 
     void settle(flow& f, double now);
     void update_port(std::uint32_t port, double now);
+    void set_rate(std::uint32_t id, double rate, double now);
+    void schedule(std::uint32_t id, double now);
+    void level_filling(std::uint32_t down_port, double now);
     double share(std::uint32_t port) const;
+    bool is_filling(const flow& f) const { return ports_[f.info.up_port].filling; }
     void detach(std::uint32_t port, std::uint32_t slot, bool is_up);
 
     event_queue& queue_;

@@ -51,6 +51,7 @@ struct metrics {
     std::uint32_t lowest_min_copies = 0;
     double end_time = 0;
     std::uint64_t events = 0;
+    std::uint64_t withdrawn_requests = 0;  // queued at a peer past peer_timeout, planned again
 
     // Fluid-model inputs, for the bounds (hybrid.md section 4).
     double content_bytes = 0;    // F of the first content

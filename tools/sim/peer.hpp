@@ -38,6 +38,15 @@ private:
     std::vector<std::uint64_t> words_;
 };
 
+// A UE's request to a peer or the CSS until its piece arrives: queued at the uploader, then
+// moving (started).
+struct peer_request {
+    std::uint32_t piece = 0;
+    std::uint32_t node = 0;
+    double since = 0;
+    bool started = false;
+};
+
 enum class ue_state : std::uint8_t { waiting, leeching, seeding, gone };
 
 struct ue {
@@ -58,7 +67,9 @@ struct ue {
     piece_set held;       // mirror of `have`
     piece_set requested;  // pieces in flight (queued or moving)
     std::size_t held_count = 0;
-    std::uint32_t in_flight = 0;
+    std::uint32_t in_flight = 0;      // requests, to peers and the CDN
+    std::uint32_t cdn_in_flight = 0;  // of which to the CDN
+    std::vector<peer_request> peer_requests;  // at most `requests`
     std::vector<std::uint32_t> new_pieces;  // since the last announce
     std::vector<std::uint32_t> neighbours;  // node indices; the CSS included
     // HAVEs from neighbours not yet given to the planner: (neighbour, piece). They are given

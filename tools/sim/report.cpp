@@ -56,6 +56,9 @@ void write_scenario(writer& w, const scenario& s) {
     number(w, "free_riders", s.workload.free_riders);
     number(w, "css_up_bps", s.model.css_up * 8);
     number(w, "cdn_rate_bps", s.model.cdn_rate * 8);
+    w.Key("cdn_share");
+    w.String(s.model.cdn_spare ? "spare" : "fair");
+    number(w, "peer_timeout_s", s.model.peer_timeout);
     number(w, "stats_interval_s", s.model.stats_interval);
     w.Key("cdn_fallback");
     w.String(s.model.cdn_topup                               ? "rate"
@@ -97,6 +100,7 @@ std::string to_json(const scenario& s, const metrics& m, const summary& sum) {
     count(w, "expiries", m.cdn.expiries);
     count(w, "dropped_by_budget", m.cdn.dropped_by_budget);
     count(w, "cdn_misses", m.cdn.cdn_misses);
+    count(w, "withdrawn_requests", m.withdrawn_requests);
     count(w, "arrived", m.arrived);
     count(w, "completed", m.completed);
     count(w, "aborted", m.aborted);

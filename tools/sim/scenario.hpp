@@ -47,12 +47,20 @@ struct model_config {
     std::uint32_t css_connections = 40;
     std::uint32_t css_slots = 16;     // concurrent uploads of the CSS
     double cdn_rate = 20 * mbit;      // per UE: the CDN has no capacity limit of its own
+    // A UE's CDN flows take the downlink its peer flows leave (TCP against one fast server);
+    // false: the CDN flows get per-connection fair shares like every other flow (the model
+    // before 2026-11-25, kept for comparison: --cdn-share fair).
+    bool cdn_spare = true;
     std::uint32_t connections = 20;   // peer connections per UE
     std::uint32_t upload_slots = 4;   // concurrent uploads per UE; more requests wait
     std::uint32_t requests = 16;      // requests in flight per UE (peers and CDN)
     std::uint32_t refill = 4;         // a UE plans when this many request slots are free
     std::uint32_t per_peer = 2;       // requests in flight to one peer
     std::uint32_t cdn_in_flight = 4;  // CDN requests in flight per UE
+    // A request still queued at a peer after this long goes back to the planner while the UE
+    // has a CDN request slot free, so that the CDN, or a faster peer, can take it (the endgame:
+    // the last pieces otherwise wait in slow peers' queues while the CDN idles). 0: never.
+    double peer_timeout = 1;
     // The planner's cdn_fill (P2PCDN_CDN_FILL_*): whether the CDN also gets pieces peers hold,
     // when no peer can take them now (idle) or before the peers (first).
     int cdn_fallback = P2PCDN_CDN_FILL_FIRST;

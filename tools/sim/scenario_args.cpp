@@ -32,9 +32,13 @@ const char* const simulate_usage =
     "                       dsl:1:16:0.3 cable:5:50:0.5 fibre:20:100:0.2)\n"
     "  --css-up R (100)  --css-connections N (40)  --css-slots N (16)\n"
     "  --cdn-rate R         CDN rate per UE; the CDN has no limit of its own (20)\n"
+    "  --cdn-share spare|fair  a UE's CDN flows take the downlink its other flows leave\n"
+    "                       (spare, as TCP does) or a per-connection fair share (fair)\n"
     "  --connections N (20)  --upload-slots N (4)  --requests N (16)  --per-peer N (2)\n"
     "  --refill N           a UE plans when N request slots are free (4)\n"
     "  --cdn-in-flight N (4)  --announce-interval S (30)  --min-announce S (5)\n"
+    "  --peer-timeout S     a request queued at a peer this long goes back to the planner\n"
+    "                       while a CDN request slot is free (1; 0: never)\n"
     "  --cdn-fallback off|idle|first|rate  the planner's cdn_fill: the CDN also for pieces\n"
     "                       peers hold, when no peer can take a request or before peers\n"
     "                       (first); rate: first, but only the CDN requests the deficit of\n"
@@ -210,6 +214,15 @@ command_options parse_simulate_args(int argc, char** argv) {
         {"--css-connections", set_int(m.css_connections, "--css-connections", 0, 100000)},
         {"--css-slots", set_int(m.css_slots, "--css-slots", 1, 100000)},
         {"--cdn-rate", set_num(m.cdn_rate, "--cdn-rate", 0.001, 1e6, mbit)},
+        {"--peer-timeout", set_num(m.peer_timeout, "--peer-timeout", 0, 1e6)},
+        {"--cdn-share",
+         [&](const char* v) {
+             const std::string t = v;
+             if (t != "spare" && t != "fair") {
+                 throw usage_error("--cdn-share: '" + t + "' is not spare or fair");
+             }
+             m.cdn_spare = t == "spare";
+         }},
         {"--connections", set_int(m.connections, "--connections", 1, 1000)},
         {"--upload-slots", set_int(m.upload_slots, "--upload-slots", 1, 1000)},
         {"--requests", set_int(m.requests, "--requests", 1, 1000)},

@@ -168,7 +168,7 @@ void simulator::arrive(std::uint32_t u) {
     x.up.up_port = net_.add_port(a.free_rider ? 0.0 : cls.up);
     x.up.slots = s_.model.upload_slots;
     x.down_port = net_.add_port(cls.down);
-    x.cdn_port = net_.add_port(s_.model.cdn_rate);
+    x.cdn_port = net_.add_port(s_.model.cdn_rate, s_.model.cdn_spare);
     x.held = piece_set(s_.model.pieces);
     x.requested = piece_set(s_.model.pieces);
     x.have = new_bitmap(s_.model.pieces, false);

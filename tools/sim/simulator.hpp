@@ -88,6 +88,10 @@ private:
     void request_peer(std::uint32_t d, std::uint32_t node, std::uint32_t piece);
     void request_cdn(std::uint32_t d, std::uint32_t piece);
     void give_up(std::uint32_t d, std::uint32_t piece, int outcome);
+    void withdraw_queued(std::uint32_t u, std::uint32_t count);
+    static peer_request* find_request(ue& x, std::uint32_t piece);
+    static void forget_request(ue& x, std::uint32_t piece);
+    static bool is_queued(ue& x, std::uint32_t piece, std::uint32_t node);
     void start_flow(std::uint32_t node, std::uint32_t d, std::uint32_t piece);
     void serve_next(std::uint32_t node);
     void flow_done(std::uint32_t id, std::uint32_t gen);
@@ -99,7 +103,7 @@ private:
     // cdn_topup.cpp: the rate-aware CDN top-up.
     double topup_deadline(const peer_class& cls) const;
     void topup_count_peer_piece(std::uint32_t u);
-    void topup_set_limit(std::uint32_t u);
+    std::uint32_t topup_set_limit(std::uint32_t u);  // returns the CDN limit it set
 
     const scenario& s_;
     std::vector<peer_class> classes_;

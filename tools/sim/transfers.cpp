@@ -45,15 +45,22 @@ void simulator::pump_later(std::uint32_t u, double delay) {
 
 void simulator::pump(std::uint32_t u) {
     ue& x = ues_[u];
+    if (!x.leeching()) {
+        return;
+    }
+    std::uint32_t cdn_limit = s_.model.cdn_in_flight;
+    if (s_.model.cdn_topup) {
+        cdn_limit = topup_set_limit(u);
+    }
+    if (x.cdn_in_flight < cdn_limit && s_.model.peer_timeout > 0) {
+        withdraw_queued(u, cdn_limit - x.cdn_in_flight);
+    }
     // Requests go out in batches of `refill` (or whatever is left to ask for), as clients
     // refill their request pipelines.
-    if (!x.leeching() || x.in_flight + batch_ > s_.model.requests) {
+    if (x.in_flight + batch_ > s_.model.requests) {
         return;
     }
     flush_haves(u);
-    if (s_.model.cdn_topup) {
-        topup_set_limit(u);
-    }
     const std::size_t room = s_.model.requests - x.in_flight;
     std::size_t count = 0;
     check(p2pcdn_planner_next(x.planner.get(), to_unix_ms(now_), requests_.data(), room, &count),
@@ -64,6 +71,7 @@ void simulator::pump(std::uint32_t u) {
         ++x.in_flight;
         x.requested.set(piece);
         if (r.source == P2PCDN_SOURCE_CDN) {
+            ++x.cdn_in_flight;
             request_cdn(u, piece);
         } else {
             request_peer(u, node_of(r.peer_key, r.peer_key_len), piece);
@@ -71,6 +79,64 @@ void simulator::pump(std::uint32_t u) {
     }
     if (x.leeching() && x.in_flight == 0) {
         starving(u);
+    }
+}
+
+// Up to `count` requests queued at peers for peer_timeout go back to the planner, as many as
+// the CDN has free slots for: a client takes a request back from a peer that has not started
+// it when its HTTP pipeline could have the piece sooner (the planner fills the CDN slots first
+// with the pieces the CDN serves). Only pieces the CDN serves: the simulator asks the NSCF
+// model, where a client would look in its peer list's CDN sources. Their queue entries stay behind and are skipped (serve_next
+// finds no matching request).
+void simulator::withdraw_queued(std::uint32_t u, std::uint32_t count) {
+    ue& x = ues_[u];
+    bool waiting = false;
+    for (std::size_t i = 0; i < x.peer_requests.size();) {
+        const peer_request r = x.peer_requests[i];
+        if (r.started) {
+            ++i;
+        } else if (now_ - r.since < s_.model.peer_timeout || count == 0) {
+            waiting = true;
+            ++i;
+        } else if (!nscf_->serves(x.content, r.piece, now_)) {
+            ++i;  // no faster source: it stays queued
+        } else {
+            --count;
+            x.peer_requests[i] = x.peer_requests.back();
+            x.peer_requests.pop_back();
+            check(p2pcdn_planner_done(x.planner.get(), r.piece, P2PCDN_PLAN_FAILED),
+                  "p2pcdn_planner_done");
+            x.requested.clear(r.piece);
+            --x.in_flight;
+            ++m_.withdrawn_requests;
+        }
+    }
+    if (waiting) {
+        pump_later(u, s_.model.peer_timeout);
+    }
+}
+
+peer_request* simulator::find_request(ue& x, std::uint32_t piece) {
+    for (peer_request& r : x.peer_requests) {
+        if (r.piece == piece) {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+bool simulator::is_queued(ue& x, std::uint32_t piece, std::uint32_t node) {
+    const peer_request* r = find_request(x, piece);
+    return r != nullptr && r->node == node && !r->started;
+}
+
+void simulator::forget_request(ue& x, std::uint32_t piece) {
+    for (peer_request& r : x.peer_requests) {
+        if (r.piece == piece) {
+            r = x.peer_requests.back();
+            x.peer_requests.pop_back();
+            return;
+        }
     }
 }
 
@@ -99,16 +165,19 @@ void simulator::flush_haves(std::uint32_t u) {
     pending.clear();
 }
 
+// A CDN request that could not start (the CDN no longer serves the piece).
 void simulator::give_up(std::uint32_t d, std::uint32_t piece, int outcome) {
     ue& x = ues_[d];
     check(p2pcdn_planner_done(x.planner.get(), piece, outcome), "p2pcdn_planner_done");
     x.requested.clear(piece);
     --x.in_flight;
+    --x.cdn_in_flight;
     pump_later(d, s_.model.retry_delay);
 }
 
 void simulator::request_peer(std::uint32_t d, std::uint32_t node, std::uint32_t piece) {
     uploader& up = uploader_of(node);
+    ues_[d].peer_requests.push_back(peer_request{piece, node, now_, false});
     // The queue is bounded by the requesters' limits: connections x per_peer.
     if (up.active < up.slots) {
         start_flow(node, d, piece);
@@ -137,7 +206,8 @@ void simulator::request_cdn(std::uint32_t d, std::uint32_t piece) {
 
 void simulator::start_flow(std::uint32_t node, std::uint32_t d, std::uint32_t piece) {
     uploader& up = uploader_of(node);
-    const ue& x = ues_[d];
+    ue& x = ues_[d];
+    find_request(x, piece)->started = true;
     flow_info info;
     info.up_port = up.up_port;
     info.down_port = x.down_port;
@@ -156,16 +226,16 @@ void simulator::serve_next(std::uint32_t node) {
     while (up.active < up.slots && !up.waiting.empty()) {
         const queued_request r = up.waiting.front();
         up.waiting.pop_front();
-        const ue& x = ues_[r.downloader];
-        if (x.leeching() && x.requested.test(r.piece)) {
+        ue& x = ues_[r.downloader];
+        if (x.leeching() && is_queued(x, r.piece, node)) {
             start_flow(node, r.downloader, r.piece);
         }
     }
 }
 
 void simulator::flow_done(std::uint32_t id, std::uint32_t gen) {
-    if (!net_.live(id) || net_.generation(id) != gen) {
-        return;  // rescheduled or cancelled since
+    if (!net_.arrive(id, gen, now_)) {
+        return;  // rescheduled, cancelled, or slowed down since (then due again later)
     }
     const flow_info info = net_.info(id);
     net_.finish(id, now_, true);
@@ -179,6 +249,11 @@ void simulator::flow_done(std::uint32_t id, std::uint32_t gen) {
     }
     ue& x = ues_[info.downloader];
     --x.in_flight;
+    if (info.uploader == cdn_node_) {
+        --x.cdn_in_flight;
+    } else {
+        forget_request(x, info.piece);
+    }
     x.requested.clear(info.piece);
     x.downloaded += s_.model.piece_size;
     if (s_.model.cdn_topup && info.uploader != cdn_node_) {
@@ -227,13 +302,15 @@ void simulator::cancel_uploads(std::uint32_t u) {
         net_.finish(id, now_, false);
         ue& d = ues_[info.downloader];
         --d.in_flight;
+        forget_request(d, info.piece);
         d.requested.clear(info.piece);
     }
     x.up.active = 0;
     for (const queued_request& r : x.up.waiting) {
         ue& d = ues_[r.downloader];
-        if (d.leeching() && d.requested.test(r.piece)) {
+        if (d.leeching() && is_queued(d, r.piece, u)) {
             --d.in_flight;
+            forget_request(d, r.piece);
             d.requested.clear(r.piece);
         }
     }
@@ -252,6 +329,8 @@ void simulator::cancel_downloads(std::uint32_t u) {
         }
     }
     x.in_flight = 0;
+    x.cdn_in_flight = 0;
+    x.peer_requests.clear();
 }
 
 }  // namespace p2pcdn_sim
