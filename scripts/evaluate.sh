@@ -62,9 +62,38 @@ for fb in off idle first; do
   done
 done
 
-/usr/bin/python3 - "$out" "${sweep[@]}" <<'PY'
+# The rate rule (--cdn-fallback rate): each UE asks the CDN only for its peers' deficit
+# against finishing by arrival + deadline, for the figure that matters.
+rate=()
+for d in 80 85 90; do
+  for p in all threshold budget ttl random; do
+    "$bin" simulate --workload flash --peers "$peers" --pieces "$pieces" --seed 1 --policy "$p" \
+      --cdn-fallback rate --deadline "$d" --json "$out/rate-$p-d$d.json" > /dev/null
+    rate+=("rate-$p-d$d")
+  done
+done
+# The model before 2026-11-25 (fair-share CDN flows, requests never taken back from a peer).
+for p in all threshold; do
+  "$bin" simulate --workload flash --peers "$peers" --pieces "$pieces" --seed 1 --policy "$p" \
+    --cdn-share fair --peer-timeout 0 --json "$out/sweep-oldmodel-$p.json" > /dev/null
+  sweep+=("oldmodel-$p")
+done
+# The best rate run on other seeds, each against its own `all`.
+seeds=(${EVAL_SEEDS:-1 2 3})
+for s in "${seeds[@]}"; do
+  "$bin" simulate --workload flash --peers "$peers" --pieces "$pieces" --seed "$s" --policy all \
+    --json "$out/seed$s-all.json" > /dev/null
+  "$bin" simulate --workload flash --peers "$peers" --pieces "$pieces" --seed "$s" --policy ttl \
+    --cdn-fallback rate --deadline 85 --json "$out/seed$s-ttl-rate-d85.json" > /dev/null
+done
+
+/usr/bin/python3 - "$out" "${sweep[@]}" -- "${rate[@]}" -- "${seeds[@]}" <<'PY'
 import json, sys
-out, sweep = sys.argv[1], sys.argv[2:]
+args = sys.argv[2:]
+out = sys.argv[1]
+first_dash = args.index("--")
+second_dash = args.index("--", first_dash + 1)
+sweep, rate, seeds = args[:first_dash], args[first_dash + 1:second_dash], args[second_dash + 1:]
 policies = ["none", "all", "threshold", "budget", "ttl", "random"]
 def load(name):
     with open(f"{out}/{name}.json") as f:
@@ -94,12 +123,22 @@ N = a["arrived"]
 F = a["content_bytes"]
 cap = (a["css_upload_bps"] + a["sum_peer_upload_bps"]) / 8
 bound = max(0.0, N * F - cap * T)
-print(f"\n### CDN bytes against the fluid bound (flash; T = p95 of all = {T:.0f} s, "
+def bound_of(a):
+    cap = (a["css_upload_bps"] + a["sum_peer_upload_bps"]) / 8
+    return max(0.0, a["arrived"] * a["content_bytes"] - cap * a["completion_p95_s"])
+print(f"\n### CDN bytes against the fluid bound (flash; T = p95 of all = {T:.1f} s, "
       f"bound = {bound/1e9:.2f} GB)\n")
-print("| policy | CDN GB | ratio to bound | p95 s | p95 vs all |\n|---|---|---|---|---|")
-for p in policies + [f"sweep-{s}" for s in sweep]:
-    r = load(p if p.startswith("sweep-") else f"flash-{p}")
+print("| run | CDN GB | ratio to bound | p95 s | p95 vs all |\n|---|---|---|---|---|")
+for p in policies + rate + [f"sweep-{s}" for s in sweep]:
+    r = load(p if p.startswith(("sweep-", "rate-")) else f"flash-{p}")
     ratio = r["cdn_egress_bytes"] / bound if bound > 0 else float("inf")
-    print(f"| {p} | {r['cdn_egress_bytes']/1e9:.2f} | {ratio:.2f} | {r['completion_p95_s']:.0f} | "
-          f"{r['completion_p95_s']/T:.2f} |")
+    print(f"| {p} | {r['cdn_egress_bytes']/1e9:.2f} | {ratio:.2f} | {r['completion_p95_s']:.1f} | "
+          f"{r['completion_p95_s']/T:.3f} |")
+print("\n### ttl with the rate rule (deadline 85 s) on other seeds, each against its own `all`\n")
+print("| seed | T s | bound GB | CDN GB | ratio to bound | p95 vs all |\n|---|---|---|---|---|---|")
+for s in seeds:
+    a, r = load(f"seed{s}-all"), load(f"seed{s}-ttl-rate-d85")
+    b = bound_of(a)
+    print(f"| {s} | {a['completion_p95_s']:.1f} | {b/1e9:.2f} | {r['cdn_egress_bytes']/1e9:.2f} | "
+          f"{r['cdn_egress_bytes']/b:.2f} | {r['completion_p95_s']/a['completion_p95_s']:.3f} |")
 PY
