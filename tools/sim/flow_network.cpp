@@ -32,11 +32,18 @@ void flow_network::schedule(std::uint32_t id, double now) {
     queue_.push(f.due, event_kind::flow_done, id, f.gen);
 }
 
+void flow_network::add_rate(flow& f, double rate) {
+    rate_sum_[static_cast<std::size_t>(f.info.tag)] += rate - f.rate;
+    if (!f.filling) {
+        ports_[f.info.down_port].fixed_rate += rate - f.rate;
+    }
+    f.rate = rate;
+}
+
 void flow_network::set_rate(std::uint32_t id, double rate, double now) {
     flow& f = flows_[id];
     settle(f, now);
-    rate_sum_[static_cast<std::size_t>(f.info.tag)] += rate - f.rate;
-    f.rate = rate;
+    add_rate(f, rate);
     // A pending event no later than the new end stays: it reschedules when it comes due.
     if (rate > 0 && (f.due < 0 || f.due > now + f.remaining / rate)) {
         schedule(id, now);
@@ -68,21 +75,15 @@ void flow_network::level_filling(std::uint32_t p, double now) {
     if (down.filling_in == 0) {
         return;
     }
-    double taken = 0;
-    for (const std::uint32_t id : down.flows) {
-        if (!is_filling(flows_[id])) {
-            taken += flows_[id].rate;
-        }
-    }
-    const double each = std::max(0.0, down.capacity - taken) / down.filling_in;
+    const double each = std::max(0.0, down.capacity - down.fixed_rate) / down.filling_in;
     for (const std::uint32_t id : down.flows) {
         const flow& f = flows_[id];
-        if (!is_filling(f)) {
+        if (!f.filling) {
             continue;
         }
         const double rate = std::min(share(f.info.up_port), each);
-        // The sum above runs in list order, which removals permute: a difference in the last
-        // bits is not a change worth a new event.
+        // fixed_rate is a running sum: a difference in the last bits is not a change worth a
+        // new event.
         if (std::abs(rate - f.rate) > 1e-9 * std::max(rate, f.rate)) {
             set_rate(id, rate, now);
         }
@@ -97,7 +98,7 @@ void flow_network::update_port(std::uint32_t p, double now) {
     }
     for (const std::uint32_t id : ports_[p].flows) {
         const flow& f = flows_[id];
-        if (is_filling(f)) {
+        if (f.filling) {
             continue;
         }
         const double rate = std::min(share(f.info.up_port), share(f.info.down_port));
@@ -136,6 +137,7 @@ std::uint32_t flow_network::start(const flow_info& info, double bytes, double no
     up.flows.push_back(id);
     f.down_slot = static_cast<std::uint32_t>(down.flows.size());
     down.flows.push_back(id);
+    f.filling = up.filling;
     if (up.filling) {
         ++down.filling_in;
     }
@@ -169,15 +171,20 @@ double flow_network::finish(std::uint32_t id, double now, bool completed) {
         f.remaining = 0;
     }
     const double left = f.remaining;
-    rate_sum_[static_cast<std::size_t>(f.info.tag)] -= f.rate;
-    f.rate = 0;
+    add_rate(f, 0);
     f.live = false;
     f.due = -1;
     ++f.gen;
     detach(f.info.up_port, f.up_slot, true);
     detach(f.info.down_port, f.down_slot, false);
-    if (ports_[f.info.up_port].filling) {
-        --ports_[f.info.down_port].filling_in;
+    port_state& down_port = ports_[f.info.down_port];
+    if (f.filling) {
+        --down_port.filling_in;
+    }
+    // fixed_rate is a running sum: a port left with no other flows starts again from an exact
+    // 0, so rounding never piles up for long.
+    if (down_port.flows.size() == down_port.filling_in) {
+        down_port.fixed_rate = 0;
     }
     --live_count_;
     free_ids_.push_back(id);

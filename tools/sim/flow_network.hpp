@@ -90,6 +90,7 @@ private:
         std::vector<std::uint32_t> flows;
         bool filling = false;          // an upload port whose flows take spare capacity
         std::uint32_t filling_in = 0;  // a download port: how many of its flows are filling
+        double fixed_rate = 0;         // a download port: the sum of its other flows' rates
     };
     struct flow {
         flow_info info;
@@ -101,6 +102,7 @@ private:
         std::uint32_t up_slot = 0;  // position in the ports' flow lists
         std::uint32_t down_slot = 0;
         bool live = false;
+        bool filling = false;  // from a filling port
     };
 
     void settle(flow& f, double now);
@@ -109,7 +111,7 @@ private:
     void schedule(std::uint32_t id, double now);
     void level_filling(std::uint32_t down_port, double now);
     double share(std::uint32_t port) const;
-    bool is_filling(const flow& f) const { return ports_[f.info.up_port].filling; }
+    void add_rate(flow& f, double rate);  // f.rate = rate, and the sums that count it
     void detach(std::uint32_t port, std::uint32_t slot, bool is_up);
 
     event_queue& queue_;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -70,6 +71,8 @@ struct ue {
     std::uint32_t in_flight = 0;      // requests, to peers and the CDN
     std::uint32_t cdn_in_flight = 0;  // of which to the CDN
     std::vector<peer_request> peer_requests;  // at most `requests`
+    // No queued request has waited peer_timeout before this time (withdraw_queued skips).
+    double withdraw_after = std::numeric_limits<double>::infinity();
     std::vector<std::uint32_t> new_pieces;  // since the last announce
     std::vector<std::uint32_t> neighbours;  // node indices; the CSS included
     // HAVEs from neighbours not yet given to the planner: (neighbour, piece). They are given

@@ -5,6 +5,7 @@
 #include "virtual_clock.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace p2pcdn_sim {
 namespace {
@@ -90,6 +91,10 @@ void simulator::pump(std::uint32_t u) {
 // finds no matching request).
 void simulator::withdraw_queued(std::uint32_t u, std::uint32_t count) {
     ue& x = ues_[u];
+    if (now_ < x.withdraw_after) {
+        return;  // nothing has waited peer_timeout yet
+    }
+    x.withdraw_after = std::numeric_limits<double>::infinity();
     bool waiting = false;
     for (std::size_t i = 0; i < x.peer_requests.size();) {
         const peer_request r = x.peer_requests[i];
@@ -97,9 +102,13 @@ void simulator::withdraw_queued(std::uint32_t u, std::uint32_t count) {
             ++i;
         } else if (now_ - r.since < s_.model.peer_timeout || count == 0) {
             waiting = true;
+            x.withdraw_after =
+                std::min(x.withdraw_after, std::max(now_, r.since + s_.model.peer_timeout));
             ++i;
         } else if (!nscf_->serves(x.content, r.piece, now_)) {
-            ++i;  // no faster source: it stays queued
+            // No faster source: it stays queued; the CDN may hold the piece later.
+            x.withdraw_after = std::min(x.withdraw_after, now_ + s_.model.peer_timeout);
+            ++i;
         } else {
             --count;
             x.peer_requests[i] = x.peer_requests.back();
@@ -177,7 +186,9 @@ void simulator::give_up(std::uint32_t d, std::uint32_t piece, int outcome) {
 
 void simulator::request_peer(std::uint32_t d, std::uint32_t node, std::uint32_t piece) {
     uploader& up = uploader_of(node);
-    ues_[d].peer_requests.push_back(peer_request{piece, node, now_, false});
+    ue& x = ues_[d];
+    x.peer_requests.push_back(peer_request{piece, node, now_, false});
+    x.withdraw_after = std::min(x.withdraw_after, now_ + s_.model.peer_timeout);
     // The queue is bounded by the requesters' limits: connections x per_peer.
     if (up.active < up.slots) {
         start_flow(node, d, piece);
