@@ -174,3 +174,19 @@ TEST_CASE("end to end: CDN flows that take the spare downlink finish a CDN-assis
     CHECK(percentile(b, 50) < 0.9 * percentile(a, 50));  // measured: 18.4 s against 22.5 s
     CHECK(spare.peak_cdn_rate <= 60 * s.model.cdn_rate * (1 + 1e-9));
 }
+
+TEST_CASE("end to end: an ingest that waits in the queue past its TTL is never published") {
+    // TTLs count from the decision; with one slow ingest at a time most uploads land after
+    // their TTL. They count as ingests that expired at once, and no UE is sent to them.
+    scenario s = small(policy_kind::ttl, 20, 20);
+    s.policy.ttl.ttl_s = 2;
+    s.model.ingest_latency = 3;
+    s.model.ingest_parallel = 1;
+    s.model.duration = 600;
+    const metrics m = run(s);
+    CHECK(m.completed == 20);
+    CHECK(m.cdn.ingests > 0);
+    CHECK(m.cdn.expiries == m.cdn.ingests);
+    CHECK(m.cdn_bytes == 0);
+    CHECK(m.cdn.cdn_misses == 0);
+}

@@ -191,7 +191,17 @@ void nscf_model::ingest_done(std::uint32_t id, double now) {
     const job j = jobs_[id];
     content_state& cs = contents_[j.content];
     holding_state& h = cs.held[j.piece];
-    if (!j.cancelled) {
+    if (!j.cancelled && j.expires_s != 0 && j.expires_s * 1000 <= to_unix_ms(now)) {
+        // The upload waited in the queue past its TTL (TTLs count from the decision): it lands
+        // and the CDN lets it go at once, so the tracker never hears of it.
+        h.pending = false;
+        if (!h.live) {
+            pending_bytes_ -= s_.model.piece_size;
+        }
+        ++m_.cdn.ingests;
+        ++m_.cdn.expiries;
+        m_.cdn.ingest_bytes += s_.model.piece_size;
+    } else if (!j.cancelled) {
         h.pending = false;
         const bool renewal = h.live;
         if (renewal) {
