@@ -62,6 +62,25 @@ for fb in off idle first; do
   done
 done
 
+# The defaults of the built-in policies on every workload: threshold's copies and minimum
+# residency, ttl's TTL.
+defaults=()
+for w in flash decay poisson zipf; do
+  for v in "low1-high2|--low-copies 1 --high-copies 2" "low4-high8|--low-copies 4 --high-copies 8" \
+           "res90|--min-residency 90" "res120|--min-residency 120"; do
+    # shellcheck disable=SC2086
+    "$bin" simulate ${workload_args[$w]} "${common[@]}" --policy threshold ${v#*|} \
+      --json "$out/defaults-$w-threshold-${v%%|*}.json" > /dev/null
+    defaults+=("$w-threshold-${v%%|*}")
+  done
+  for t in 60 300; do
+    # shellcheck disable=SC2086
+    "$bin" simulate ${workload_args[$w]} "${common[@]}" --policy ttl --ttl "$t" \
+      --json "$out/defaults-$w-ttl-ttl$t.json" > /dev/null
+    defaults+=("$w-ttl-ttl$t")
+  done
+done
+
 # The rate rule (--cdn-fallback rate): each UE asks the CDN only for its peers' deficit
 # against finishing by arrival + deadline, for the figure that matters.
 rate=()
@@ -87,13 +106,15 @@ for s in "${seeds[@]}"; do
     --cdn-fallback rate --deadline 85 --json "$out/seed$s-ttl-rate-d85.json" > /dev/null
 done
 
-/usr/bin/python3 - "$out" "${sweep[@]}" -- "${rate[@]}" -- "${seeds[@]}" <<'PY'
+/usr/bin/python3 - "$out" "${sweep[@]}" -- "${rate[@]}" -- "${seeds[@]}" -- "${defaults[@]}" <<'PY'
 import json, sys
 args = sys.argv[2:]
 out = sys.argv[1]
 first_dash = args.index("--")
 second_dash = args.index("--", first_dash + 1)
-sweep, rate, seeds = args[:first_dash], args[first_dash + 1:second_dash], args[second_dash + 1:]
+third_dash = args.index("--", second_dash + 1)
+sweep, rate = args[:first_dash], args[first_dash + 1:second_dash]
+seeds, defaults = args[second_dash + 1:third_dash], args[third_dash + 1:]
 policies = ["none", "all", "threshold", "budget", "ttl", "random"]
 def load(name):
     with open(f"{out}/{name}.json") as f:
@@ -134,6 +155,17 @@ for p in policies + rate + [f"sweep-{s}" for s in sweep]:
     ratio = r["cdn_egress_bytes"] / bound if bound > 0 else float("inf")
     print(f"| {p} | {r['cdn_egress_bytes']/1e9:.2f} | {ratio:.2f} | {r['completion_p95_s']:.1f} | "
           f"{r['completion_p95_s']/T:.3f} |")
+print("\n### The built-in policies' defaults on every workload (CDN GB, p95 s)\n")
+print("| workload | threshold 2/4, 60 s (default) | 1/2 | 4/8 | min residency 90 s | 120 s | "
+      "ttl 600 s (default) | 60 s | 300 s | all |\n|---|---|---|---|---|---|---|---|---|---|")
+def cell(r):
+    return f"{r['cdn_egress_bytes']/1e9:.1f}, {r['completion_p95_s']:.0f}"
+for w in ["flash", "decay", "poisson", "zipf"]:
+    d = lambda v: cell(load(f"defaults-{w}-{v}"))
+    print(f"| {w} | {cell(load(f'{w}-threshold'))} | {d('threshold-low1-high2')} | "
+          f"{d('threshold-low4-high8')} | {d('threshold-res90')} | {d('threshold-res120')} | "
+          f"{cell(load(f'{w}-ttl'))} | {d('ttl-ttl60')} | {d('ttl-ttl300')} | "
+          f"{cell(load(f'{w}-all'))} |")
 print("\n### ttl with the rate rule (deadline 85 s) on other seeds, each against its own `all`\n")
 print("| seed | T s | bound GB | CDN GB | ratio to bound | p95 vs all |\n|---|---|---|---|---|---|")
 for s in seeds:
