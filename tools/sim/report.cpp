@@ -169,6 +169,7 @@ std::string to_table(const scenario& s, const metrics& m, const summary& sum) {
         row("ingests over the byte budget", fmt::format("{}", m.cdn.dropped_by_budget));
     }
     row("CDN misses (piece gone)", fmt::format("{}", m.cdn.cdn_misses));
+    row("requests taken back from peers", fmt::format("{}", m.withdrawn_requests));
     row("peers completed / aborted / unfinished",
         fmt::format("{} / {} / {} of {}", m.completed, m.aborted, m.unfinished, m.arrived));
     row("completion p50 / p95 / p99",
