@@ -61,8 +61,8 @@ TEST_CASE("simulate arguments: values reach the scenario") {
     CHECK(rate.sim.model.cdn_fallback == P2PCDN_CDN_FILL_FIRST);
     CHECK(rate.sim.model.deadline == 90);
     CHECK(rate.sim.model.rate_window == 8);
-    CHECK(o.sim.model.cdn_spare);            // the default
-    CHECK(o.sim.model.peer_timeout == 1);    // the default
+    CHECK(o.sim.model.cdn_spare);          // the default
+    CHECK(o.sim.model.peer_timeout == 1);  // the default
     CHECK_FALSE(parse({"--cdn-share", "fair"}).sim.model.cdn_spare);
     CHECK(parse({"--peer-timeout", "0"}).sim.model.peer_timeout == 0);
     CHECK(parse({"--help"}).help);

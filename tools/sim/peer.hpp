@@ -68,8 +68,8 @@ struct ue {
     piece_set held;       // mirror of `have`
     piece_set requested;  // pieces in flight (queued or moving)
     std::size_t held_count = 0;
-    std::uint32_t in_flight = 0;      // requests, to peers and the CDN
-    std::uint32_t cdn_in_flight = 0;  // of which to the CDN
+    std::uint32_t in_flight = 0;              // requests, to peers and the CDN
+    std::uint32_t cdn_in_flight = 0;          // of which to the CDN
     std::vector<peer_request> peer_requests;  // at most `requests`
     // No queued request has waited peer_timeout before this time (withdraw_queued skips).
     double withdraw_after = std::numeric_limits<double>::infinity();
