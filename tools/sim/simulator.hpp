@@ -93,6 +93,8 @@ private:
     static void forget_request(ue& x, std::uint32_t piece);
     static bool is_queued(ue& x, std::uint32_t piece, std::uint32_t node);
     void start_flow(std::uint32_t node, std::uint32_t d, std::uint32_t piece);
+    void move_piece(std::uint32_t up_port, std::uint32_t uploader, std::uint32_t d,
+                    std::uint32_t piece, flow_tag tag);
     void serve_next(std::uint32_t node);
     void flow_done(std::uint32_t id, std::uint32_t gen);
     void receive(std::uint32_t d, std::uint32_t piece);

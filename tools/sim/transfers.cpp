@@ -137,31 +137,28 @@ void simulator::request_cdn(std::uint32_t d, std::uint32_t piece) {
         give_up(d, piece, P2PCDN_PLAN_GONE);
         return;
     }
+    move_piece(x.cdn_port, cdn_node_, d, piece, flow_tag::cdn);
+}
+
+// One piece from `uploader` (a node, or the CDN) through its upload port to UE d.
+void simulator::move_piece(std::uint32_t up_port, std::uint32_t uploader, std::uint32_t d,
+                           std::uint32_t piece, flow_tag tag) {
     flow_info info;
-    info.up_port = x.cdn_port;
-    info.down_port = x.down_port;
-    info.uploader = cdn_node_;
+    info.up_port = up_port;
+    info.down_port = ues_[d].down_port;
+    info.uploader = uploader;
     info.downloader = d;
     info.piece = piece;
-    info.content = x.content;
-    info.tag = flow_tag::cdn;
+    info.content = ues_[d].content;
+    info.tag = tag;
     net_.start(info, s_.model.piece_size, now_);
 }
 
 void simulator::start_flow(std::uint32_t node, std::uint32_t d, std::uint32_t piece) {
     uploader& up = uploader_of(node);
-    ue& x = ues_[d];
-    find_request(x, piece)->started = true;
-    flow_info info;
-    info.up_port = up.up_port;
-    info.down_port = x.down_port;
-    info.uploader = node;
-    info.downloader = d;
-    info.piece = piece;
-    info.content = x.content;
-    info.tag = node == css_node_ ? flow_tag::css : flow_tag::peer;
+    find_request(ues_[d], piece)->started = true;
     ++up.active;
-    net_.start(info, s_.model.piece_size, now_);
+    move_piece(up.up_port, node, d, piece, node == css_node_ ? flow_tag::css : flow_tag::peer);
 }
 
 // A slot came free: the first queued request still wanted starts.
